@@ -1,0 +1,86 @@
+//! `setu-auth token`: print a token for the key in the environment.
+
+use std::process::ExitCode;
+use std::time::UNIX_EPOCH;
+
+use clap::Args;
+use setu_auth::{BlockingTokenManager, Config, Environment, Error, Flavor, Token};
+
+use crate::exit;
+
+/// Options of `setu-auth token`.
+#[derive(Args)]
+pub struct TokenArgs {
+    /// Setu environment: sandbox or production.
+    #[arg(long, default_value = "sandbox")]
+    environment: String,
+    /// Base URL replacing the environment's host, such as the emulator's URL.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Token API flavour: v2 or login.
+    #[arg(long, default_value = "v2")]
+    flavor: String,
+    /// Product instance ID, shown with --json.
+    #[arg(long)]
+    product_instance_id: Option<String>,
+    /// Print a JSON object with the token and its expiry instead of the bare token.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `setu-auth token`.
+pub fn run(args: TokenArgs) -> ExitCode {
+    match fetch(&args) {
+        Ok(token) => {
+            println!("{}", render(&token, &args));
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit::fail(&error),
+    }
+}
+
+fn fetch(args: &TokenArgs) -> Result<Token, Error> {
+    let client_id = required_env("SETU_CLIENT_ID")?;
+    let secret = required_env("SETU_CLIENT_SECRET")?;
+
+    let mut config = Config::new(client_id, secret);
+    config.environment = args.environment.parse::<Environment>()?;
+    config.flavor = args.flavor.parse::<Flavor>()?;
+    config.base_url = args.base_url.clone();
+    config.product_instance_id = args.product_instance_id.clone();
+
+    let manager = BlockingTokenManager::new(config)?;
+    let token = manager.token();
+    manager.close();
+    token
+}
+
+fn required_env(name: &str) -> Result<String, Error> {
+    match std::env::var(name) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        _ => Err(Error::new(
+            setu_auth::ErrorCode::InvalidConfig,
+            format!("{name} is not set: export your Setu API key's value in it"),
+        )),
+    }
+}
+
+fn render(token: &Token, args: &TokenArgs) -> String {
+    if !args.json {
+        return token.as_str().to_owned();
+    }
+
+    let expires_at = token
+        .expires_at()
+        .duration_since(UNIX_EPOCH)
+        .map(|since| since.as_secs())
+        .unwrap_or_default();
+    serde_json::json!({
+        "token": token.as_str(),
+        "token_type": "Bearer",
+        "expires_in": token.lifetime().as_secs(),
+        "expires_at": expires_at,
+        "product_instance_id": args.product_instance_id,
+    })
+    .to_string()
+}
