@@ -67,6 +67,13 @@ impl TokenManager {
         self.inner.cached()
     }
 
+    /// Returns the cached token with the time left before its refresh point, if that point
+    /// has not passed. Bindings use it to keep a copy on their side of the boundary for that
+    /// long, instead of crossing into Rust on every call.
+    pub fn fresh_token(&self) -> Option<(Token, Duration)> {
+        self.inner.fresh()
+    }
+
     /// Fetches a new token even if the cached one is still usable. A failure leaves the
     /// cached token in place.
     ///

@@ -138,6 +138,19 @@ impl Inner {
         None
     }
 
+    /// Returns the cached token and the time left before its refresh point.
+    pub(crate) fn fresh(&self) -> Option<(Token, Duration)> {
+        let guard = self.cache.load();
+        let entry = guard.as_ref()?;
+        let left = entry.schedule.refresh_at.checked_sub(self.clock.now())?;
+        if left.is_zero() {
+            return None;
+        }
+
+        self.counters.cache_hits.increment();
+        Some((entry.token.clone(), left))
+    }
+
     /// Discards the cached token if it is still `token`.
     pub(crate) fn invalidate(&self, token: &str) -> bool {
         let current = self.cache.load();

@@ -196,3 +196,19 @@ async fn refresh_forces_new_token() {
     assert_eq!(within(manager.token()).await.expect("cached"), second);
     assert_eq!(setup.requests(), 2);
 }
+
+#[tokio::test]
+async fn fresh_token_reports_time_to_refresh() {
+    let setup = Setup::new();
+    let (manager, clock) = setup.manual();
+    assert!(manager.fresh_token().is_none());
+    let token = within(manager.token()).await.expect("token");
+
+    let (fresh, left) = manager.fresh_token().expect("fresh");
+    assert_eq!(fresh, token);
+    assert_eq!(left, Duration::from_secs(1350));
+
+    clock.advance(Duration::from_secs(1350));
+    assert!(manager.fresh_token().is_none());
+    assert_eq!(manager.cached_token(), Some(token));
+}
