@@ -3,6 +3,8 @@
 //!
 //! Run with `cargo bench -p setu-auth --bench token`.
 
+#![allow(missing_docs)] // criterion_group! generates undocumented public functions.
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicPtr, Ordering};

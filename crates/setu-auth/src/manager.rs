@@ -74,6 +74,14 @@ impl TokenManager {
         self.inner.fresh()
     }
 
+    /// Returns the time left before the refresh point of the cached token if it is still
+    /// `token` and that point has not passed. Unlike [`TokenManager::fresh_token`] it does
+    /// not count a cache hit, so a binding can learn how long it may keep a token that
+    /// [`TokenManager::token`] just returned.
+    pub fn refresh_in(&self, token: &str) -> Option<Duration> {
+        self.inner.refresh_in(token)
+    }
+
     /// Fetches a new token even if the cached one is still usable. A failure leaves the
     /// cached token in place.
     ///

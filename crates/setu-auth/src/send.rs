@@ -15,8 +15,8 @@ impl TokenManager {
     ///
     /// # Errors
     ///
-    /// The error of [`TokenManager::token`], or [`ErrorCode::Timeout`] /
-    /// [`ErrorCode::ConnectionFailed`] when the request itself fails.
+    /// The error of [`TokenManager::token`], or [`crate::ErrorCode::Timeout`] /
+    /// [`crate::ErrorCode::ConnectionFailed`] when the request itself fails.
     pub async fn send(&self, request: RequestBuilder) -> Result<Response, Error> {
         let retry = request.try_clone();
         let token = self.token().await?;

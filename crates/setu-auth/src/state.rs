@@ -151,6 +151,15 @@ impl Inner {
         Some((entry.token.clone(), left))
     }
 
+    /// Returns the time left before the refresh point of the cached token if it is still
+    /// `token`, without counting a cache hit.
+    pub(crate) fn refresh_in(&self, token: &str) -> Option<Duration> {
+        let guard = self.cache.load();
+        let entry = guard.as_ref().filter(|entry| entry.token == *token)?;
+        let left = entry.schedule.refresh_at.checked_sub(self.clock.now())?;
+        (!left.is_zero()).then_some(left)
+    }
+
     /// Discards the cached token if it is still `token`.
     pub(crate) fn invalidate(&self, token: &str) -> bool {
         let current = self.cache.load();
