@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::future::{self, Either};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use tokio::runtime::Handle;
 
@@ -55,11 +56,13 @@ impl TokenManager {
     ///
     /// The token request's error, shared by every caller that waited on it. A permanent
     /// failure is returned from memory for `negative_ttl` without a new request.
-    pub async fn token(&self) -> Result<Token, Error> {
-        if let Some(token) = self.inner.cached() {
-            return Ok(token);
+    pub fn token(&self) -> impl Future<Output = Result<Token, Error>> + Send + 'static {
+        // A plain function returning a small future keeps the cached path as cheap as a
+        // synchronous call: no state machine holding the request future is built for it.
+        match self.inner.cached() {
+            Some(token) => Either::Left(future::ready(Ok(token))),
+            None => Either::Right(self.inner.join_flight(Want::Usable, 1)),
         }
-        self.inner.join_flight(Want::Usable, 1).await
     }
 
     /// Returns the cached token if it is usable, without I/O, locks or waiting.

@@ -212,3 +212,22 @@ async fn fresh_token_reports_time_to_refresh() {
     assert!(manager.fresh_token().is_none());
     assert_eq!(manager.cached_token(), Some(token));
 }
+
+#[tokio::test]
+async fn alternating_managers_keep_own_tokens() {
+    let first_setup = Setup::new();
+    let second_setup = Setup::new();
+    let first = first_setup.manager();
+    let second = second_setup.manager();
+    let first_token = within(first.token()).await.expect("token");
+    let second_token = within(second.token()).await.expect("token");
+
+    for _ in 0..10 {
+        assert_eq!(first.cached_token(), Some(first_token.clone()));
+        assert_eq!(second.cached_token(), Some(second_token.clone()));
+    }
+    assert!(first.invalidate(first_token.as_str()));
+
+    assert_eq!(first.cached_token(), None);
+    assert_eq!(second.cached_token(), Some(second_token));
+}

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Setup, eventually, settle, within};
-use setu_auth::ErrorCode;
+use setu_auth::{ErrorCode, ManualClock, TokenManager};
 use setu_auth_emulator::{Fault, FaultAction, FaultTarget};
 
 fn fault(status: u16, times: u32, headers: Vec<(String, String)>) -> Fault {
@@ -20,6 +20,15 @@ fn fault(status: u16, times: u32, headers: Vec<(String, String)>) -> Fault {
         },
         delay: Duration::ZERO,
     }
+}
+
+/// Waits until the manager has seen `failures` failed requests and its refresher sleeps on
+/// the clock again, so the next advance is measured from the scheduled retry.
+async fn retry_scheduled(manager: &TokenManager, clock: &ManualClock, failures: u64) {
+    eventually("retry scheduled", || {
+        manager.stats().token_failures == failures && clock.sleepers() == 1
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +84,7 @@ async fn failed_renewal_keeps_token_and_backs_off() {
     setup.emulator.push_fault(fault(503, 3, vec![]));
 
     clock.advance(Duration::from_secs(226));
-    eventually("first renewal attempt", || setup.requests() == 2).await;
+    retry_scheduled(&manager, &clock, 1).await;
     assert_eq!(within(manager.token()).await.expect("old token"), first);
 
     // The first retry waits 250-500 ms, the second 0.5-1 s, the third 1-2 s.
@@ -84,9 +93,9 @@ async fn failed_renewal_keeps_token_and_backs_off() {
     assert_eq!(setup.requests(), 2, "retried before the backoff elapsed");
 
     clock.advance(Duration::from_millis(300));
-    eventually("second attempt", || setup.requests() == 3).await;
+    retry_scheduled(&manager, &clock, 2).await;
     clock.advance(Duration::from_secs(1));
-    eventually("third attempt", || setup.requests() == 4).await;
+    retry_scheduled(&manager, &clock, 3).await;
     clock.advance(Duration::from_secs(2));
     eventually("fourth attempt succeeds", || setup.requests() == 5).await;
 
@@ -107,7 +116,7 @@ async fn renewal_honours_retry_after() {
         .push_fault(fault(503, 1, vec![("Retry-After".into(), "20".into())]));
 
     clock.advance(Duration::from_secs(226));
-    eventually("first renewal attempt", || setup.requests() == 2).await;
+    retry_scheduled(&manager, &clock, 1).await;
 
     clock.advance(Duration::from_secs(19));
     settle().await;
@@ -153,15 +162,20 @@ async fn expired_token_fetched_in_foreground() {
     let setup = Setup::with_lifetime(300);
     let (manager, clock) = setup.manual();
     let first = within(manager.token()).await.expect("token");
-    setup.emulator.push_fault(fault(503, 100, vec![]));
+    setup.emulator.disable_key(&setup.key.client_id).expect("disabled");
 
+    // A permanent failure stops background renewal, so only a caller can fetch later.
     clock.advance(Duration::from_secs(226));
-    eventually("renewal attempt", || setup.requests() >= 2).await;
+    eventually("renewal attempt failed", || manager.stats().token_failures == 1).await;
+    setup.emulator.enable_key(&setup.key.client_id).expect("enabled");
     clock.advance(Duration::from_secs(70));
-    setup.emulator.clear_faults();
+    settle().await;
+    assert_eq!(setup.requests(), 2);
+    assert!(manager.cached_token().is_none(), "the token is past its usable window");
 
     let second = within(manager.token()).await.expect("fresh token");
     assert_ne!(first, second);
+    assert_eq!(setup.requests(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
