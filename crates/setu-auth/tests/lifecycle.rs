@@ -119,3 +119,27 @@ fn blocking_facade_rejects_bad_config() {
 
     assert_eq!(error.code(), ErrorCode::InvalidConfig);
 }
+
+#[test]
+fn process_exits_without_close() {
+    let examples = std::env::current_exe()
+        .expect("test binary path")
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target folder")
+        .join("examples");
+    let program = examples.join("exit_without_close");
+    let mut child = std::process::Command::new(&program)
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", program.display()));
+
+    for _ in 0..200 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "exit status {status}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("the process did not exit within 10 s");
+}

@@ -162,16 +162,28 @@ async fn expired_token_fetched_in_foreground() {
     let setup = Setup::with_lifetime(300);
     let (manager, clock) = setup.manual();
     let first = within(manager.token()).await.expect("token");
-    setup.emulator.disable_key(&setup.key.client_id).expect("disabled");
+    setup
+        .emulator
+        .disable_key(&setup.key.client_id)
+        .expect("disabled");
 
     // A permanent failure stops background renewal, so only a caller can fetch later.
     clock.advance(Duration::from_secs(226));
-    eventually("renewal attempt failed", || manager.stats().token_failures == 1).await;
-    setup.emulator.enable_key(&setup.key.client_id).expect("enabled");
+    eventually("renewal attempt failed", || {
+        manager.stats().token_failures == 1
+    })
+    .await;
+    setup
+        .emulator
+        .enable_key(&setup.key.client_id)
+        .expect("enabled");
     clock.advance(Duration::from_secs(70));
     settle().await;
     assert_eq!(setup.requests(), 2);
-    assert!(manager.cached_token().is_none(), "the token is past its usable window");
+    assert!(
+        manager.cached_token().is_none(),
+        "the token is past its usable window"
+    );
 
     let second = within(manager.token()).await.expect("fresh token");
     assert_ne!(first, second);
