@@ -43,7 +43,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         Ok(emulator) => emulator,
         Err(error) => {
             eprintln!("setu-auth: failed to start the emulator: {error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(USAGE);
         }
     };
 
@@ -94,6 +94,9 @@ fn parse_listen(value: &str) -> Result<SocketAddr, String> {
     }
     if let Ok(ip) = value.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 0));
+    }
+    if value == "localhost" {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], 0)));
     }
     if let Some(port) = value.strip_prefix("localhost:") {
         if let Ok(port) = port.parse::<u16>() {
@@ -176,6 +179,7 @@ mod tests {
         assert_eq!(parse_listen("127.0.0.1:8080").unwrap().port(), 8080);
         assert_eq!(parse_listen("127.0.0.1").unwrap().port(), 0);
         assert_eq!(parse_listen("localhost:9000").unwrap().port(), 9000);
+        assert!(parse_listen("localhost").unwrap().ip().is_loopback());
         assert!(parse_listen("nowhere").is_err());
     }
 

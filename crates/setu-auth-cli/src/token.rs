@@ -60,7 +60,7 @@ fn required_env(name: &str) -> Result<String, Error> {
         Ok(value) if !value.is_empty() => Ok(value),
         _ => Err(Error::new(
             setu_auth::ErrorCode::InvalidConfig,
-            format!("{name} is not set: export your Setu API key's value in it"),
+            format!("{name} is not set or empty: export your Setu API key's value in it"),
         )),
     }
 }

@@ -114,7 +114,7 @@ fn missing_environment_exits_2() {
         .expect("runs");
 
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("SETU_CLIENT_ID is not set"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SETU_CLIENT_ID is not set or empty"));
 }
 
 #[test]
@@ -194,6 +194,28 @@ fn emulator_rejects_bad_key_spec() {
 
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("only-an-id"));
+}
+
+#[test]
+fn login_wrong_secret_exits_3() {
+    let (emulator, id, _) = emulator_with_key();
+
+    let output = token_command(&emulator, &id, "not-the-secret", &["--flavor", "login"]);
+
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid-api-key"), "{stderr}");
+    assert!(stderr.contains("traceID"), "{stderr}");
+}
+
+#[test]
+fn emulator_duplicate_key_exits_2() {
+    let output = setu_auth()
+        .args(["emulator", "--key", "same:one", "--key", "same:two"])
+        .output()
+        .expect("runs");
+
+    assert_eq!(output.status.code(), Some(2));
 }
 
 /// A bare HTTP/1.1 GET over a TCP socket, so the test needs no HTTP client crate.

@@ -19,9 +19,11 @@ use crate::token::Token;
 
 /// A token manager with its own runtime and blocking methods.
 ///
-/// It owns one background thread. Blocking methods fail with
-/// [`ErrorCode::BlockingInRuntime`] when called from inside any tokio runtime, where
-/// blocking could deadlock; use [`TokenManager`] there.
+/// It owns one background thread, which runs every request. Blocking methods fail with
+/// [`ErrorCode::BlockingInRuntime`] when called on that thread (from a task spawned on
+/// [`BlockingTokenManager::runtime`]), where waiting would deadlock. Called from an async
+/// task of another runtime they work, but block that runtime's thread while they wait:
+/// prefer [`TokenManager`] there.
 ///
 /// After `fork()`, the child's first call builds a fresh runtime and cache: the parent's
 /// threads do not exist in the child, and its connections must not be shared. Counters
@@ -60,6 +62,7 @@ impl BlockingTokenManager {
     ///
     /// As [`TokenManager::token`], plus [`ErrorCode::BlockingInRuntime`].
     pub fn token(&self) -> Result<Token, Error> {
+        check_not_engine_thread()?;
         let local = self.local()?;
         if let Some(token) = local.manager.cached_token() {
             return Ok(token);
@@ -74,7 +77,8 @@ impl BlockingTokenManager {
     /// As [`TokenManager::refresh`], plus [`ErrorCode::BlockingInRuntime`].
     pub fn refresh(&self) -> Result<Token, Error> {
         let local = self.local()?;
-        local.block_on(local.manager.refresh())
+        let manager = local.manager.clone();
+        local.block_on(async move { manager.refresh().await })
     }
 
     /// Discards the cached token if it is still `token`; see [`TokenManager::invalidate`].
@@ -210,6 +214,7 @@ impl Local {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("setu-auth")
+            .on_thread_start(|| ENGINE_THREAD.set(true))
             .enable_all()
             .build()
             .map_err(|error| {
@@ -230,19 +235,42 @@ impl Local {
         })
     }
 
-    fn block_on<T>(&self, future: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        if Handle::try_current().is_ok() {
-            return Err(Error::new(
-                ErrorCode::BlockingInRuntime,
-                "a blocking setu-auth call was made from inside an async runtime, where it could \
-                 deadlock: use the async TokenManager there, or call from a plain thread",
-            ));
-        }
+    /// Runs `future` on this manager's runtime and waits for it on the calling thread.
+    ///
+    /// Waiting on one of the runtime's own threads would deadlock, so it fails there. Other
+    /// threads may wait, including async tasks of other runtimes, which it blocks.
+    fn block_on<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        check_not_engine_thread()?;
         let Some(runtime) = &self.runtime else {
             return Err(Error::closed());
         };
-        runtime.block_on(future)
+
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        runtime.spawn(async move {
+            let _ = sender.send(future.await);
+        });
+        receiver.recv().unwrap_or_else(|_| Err(Error::closed()))
     }
+}
+
+thread_local! {
+    /// Whether this thread belongs to a blocking manager's runtime.
+    static ENGINE_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Fails on a runtime thread of a blocking manager, where waiting could deadlock.
+fn check_not_engine_thread() -> Result<(), Error> {
+    if ENGINE_THREAD.get() {
+        return Err(Error::new(
+            ErrorCode::BlockingInRuntime,
+            "a blocking setu-auth call was made on the engine's own runtime thread, where it \
+             would deadlock: use the async TokenManager there",
+        ));
+    }
+    Ok(())
 }
 
 impl Drop for Local {

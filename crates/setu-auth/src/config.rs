@@ -170,6 +170,13 @@ impl RefreshPolicy {
                 self.jitter_share
             )));
         }
+        if self.jitter_share >= self.refresh_share {
+            return Err(Error::config(format!(
+                "jitter_share {} is not below refresh_share {}: the refresh point could fall \
+                 before the token is fetched, so lower jitter_share",
+                self.jitter_share, self.refresh_share
+            )));
+        }
         if self.refresh_share + self.jitter_share >= 1.0 {
             return Err(Error::config(format!(
                 "refresh_share {} plus jitter_share {} reaches the end of the lifetime: keep their sum below 1",
@@ -178,6 +185,15 @@ impl RefreshPolicy {
         }
         check_lifetime("default_lifetime", self.default_lifetime)?;
         check_positive("min_backoff", self.min_backoff)?;
+        for (field, value) in [
+            ("min_remaining", self.min_remaining),
+            ("min_backoff", self.min_backoff),
+            ("max_backoff", self.max_backoff),
+            ("negative_ttl", self.negative_ttl),
+            ("max_retry_after", self.max_retry_after),
+        ] {
+            check_at_most_a_day(field, value)?;
+        }
         if self.max_backoff < self.min_backoff {
             return Err(Error::config(format!(
                 "max_backoff {:?} is below min_backoff {:?}: raise max_backoff",
@@ -302,30 +318,36 @@ fn validate_header_value(field: &str, value: &str) -> Result<(), Error> {
 }
 
 fn token_endpoint(base: &str, flavor: Flavor) -> Result<Url, Error> {
+    let shown = without_userinfo(base);
     let url = Url::parse(base).map_err(|error| {
         Error::config(format!(
-            "invalid base_url {base:?}: {error}; use a URL such as https://uat.setu.co"
+            "invalid base_url {shown:?}: {error}; use a URL such as https://uat.setu.co"
         ))
     })?;
 
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(format!(
+            "base_url {shown:?} has user info: remove it, since credentials go in client_id and secret"
+        )));
+    }
     match url.scheme() {
         "https" => {}
         "http" if is_loopback_host(&url) => {}
         "http" => {
             return Err(Error::config(format!(
-                "base_url {base:?} uses plain http for a non-loopback host: use https, since \
+                "base_url {shown:?} uses plain http for a non-loopback host: use https, since \
                  the secret would travel unencrypted"
             )));
         }
         scheme => {
             return Err(Error::config(format!(
-                "base_url {base:?} has scheme {scheme:?}: use https"
+                "base_url {shown:?} has scheme {scheme:?}: use https"
             )));
         }
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+    if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base_url {base:?} has a query, fragment or user info: give only scheme, host, port and path"
+            "base_url {shown:?} has a query or fragment: give only scheme, host, port and path"
         )));
     }
 
@@ -333,6 +355,19 @@ fn token_endpoint(base: &str, flavor: Flavor) -> Result<Url, Error> {
     let mut endpoint = url.clone();
     endpoint.set_path(&format!("{prefix}{}", flavor.path()));
     Ok(endpoint)
+}
+
+/// Returns `base` with anything between `//` and `@` replaced, so error messages never
+/// quote a password given in the URL.
+fn without_userinfo(base: &str) -> String {
+    let Some((scheme, rest)) = base.split_once("//") else {
+        return base.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}//[redacted]{}", &rest[at..]),
+        None => base.to_owned(),
+    }
 }
 
 fn is_loopback_host(url: &Url) -> bool {
@@ -348,6 +383,15 @@ fn check_positive(field: &str, value: Duration) -> Result<(), Error> {
     if value.is_zero() {
         return Err(Error::config(format!(
             "{field} is zero: use a positive duration"
+        )));
+    }
+    Ok(())
+}
+
+fn check_at_most_a_day(field: &str, value: Duration) -> Result<(), Error> {
+    if value > MAX_TOKEN_LIFETIME {
+        return Err(Error::config(format!(
+            "{field} {value:?} exceeds one day: use a duration of seconds or minutes"
         )));
     }
     Ok(())
@@ -420,12 +464,15 @@ mod tests {
             (Config::new("client", ""), "secret is empty"),
             (Config::new("client", "secret\n"), "control characters"),
             (Config::new("cli ent", "secret"), "whitespace"),
+            (config("http://:hunter2pw@127.0.0.1:1"), "user info"),
+            (config("https://user:hunter2pw@setu.example"), "user info"),
         ];
 
         for (config, expected) in cases {
             let error = config.validate().expect_err(expected);
             assert_eq!(error.code(), ErrorCode::InvalidConfig);
             assert!(error.message().contains(expected), "{error}");
+            assert!(!error.message().contains("hunter2pw"), "{error}");
         }
     }
 
@@ -444,6 +491,21 @@ mod tests {
         policy.jitter_share = 0.05;
         policy.max_backoff = Duration::from_millis(1);
         assert!(policy.validate().is_err());
+
+        let low_share = RefreshPolicy {
+            refresh_share: 0.02,
+            ..RefreshPolicy::default()
+        };
+        assert!(
+            low_share.validate().is_err(),
+            "jitter could reach below zero"
+        );
+
+        let huge_ttl = RefreshPolicy {
+            negative_ttl: Duration::MAX,
+            ..RefreshPolicy::default()
+        };
+        assert!(huge_ttl.validate().is_err());
 
         assert!(RefreshPolicy::default().validate().is_ok());
     }

@@ -52,10 +52,8 @@ impl Inner {
         if let Some(flight) = slot.as_ref().filter(|f| f.generation == generation) {
             return flight.future.clone();
         }
-        if want == Want::Usable {
-            if let Some(error) = self.negative_hit(generation) {
-                return ready(Err(error));
-            }
+        if let Some(error) = self.negative_hit(generation) {
+            return ready(Err(error));
         }
 
         let id = self.next_id();
@@ -79,13 +77,33 @@ impl Inner {
         future
     }
 
+    /// Returns the result of [`Inner::join_flight`], or [`Error::closed`] as soon as the
+    /// manager is closed, whichever comes first.
+    pub(crate) fn wait_flight(
+        self: &Arc<Self>,
+        want: Want,
+    ) -> BoxFuture<'static, Result<Token, Error>> {
+        let flight = self.join_flight(want, 1);
+        let wake = Arc::clone(&self.wake);
+        async move {
+            tokio::select! {
+                result = flight => result,
+                () = wake.closed() => Err(Error::closed()),
+            }
+        }
+        .boxed()
+    }
+
     async fn run_flight(self: Arc<Self>, id: u64, attempt: u32) -> Result<Token, Error> {
+        // Clears the slot even if this task panics or is cancelled, so later callers start a
+        // new request instead of joining a dead one.
+        let slot_guard = ClearFlight { inner: &self, id };
         let keys = lock(&self.keys).clone();
         let sent_at = self.clock.now();
         let result = self.request(&keys, attempt).await;
         let outcome = self.settle(&keys, sent_at, result);
 
-        self.clear_flight(id);
+        drop(slot_guard);
 
         match outcome {
             Outcome::Done(result) => result,
@@ -211,9 +229,20 @@ impl Inner {
 
         *lock(&self.negative) = Some(Negative {
             error: error.clone(),
-            until: self.clock.now() + hold,
+            until: self.clock.now().saturating_add(hold),
             generation,
         });
+    }
+}
+
+struct ClearFlight<'a> {
+    inner: &'a Inner,
+    id: u64,
+}
+
+impl Drop for ClearFlight<'_> {
+    fn drop(&mut self) {
+        self.inner.clear_flight(self.id);
     }
 }
 

@@ -14,6 +14,10 @@ use serde_json::Value;
 use crate::config::{MAX_TOKEN_LIFETIME, RefreshPolicy};
 use crate::error::{Error, ErrorCode};
 
+/// The shortest token lifetime accepted. A shorter one would have the background task renew
+/// it many times a second.
+const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(1);
+
 /// The time claims of a JWT, in seconds since the Unix epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct JwtTimes {
@@ -79,7 +83,17 @@ pub(crate) fn choose_lifetime(
 ) -> Result<Duration, Error> {
     let from_jwt = match jwt.and_then(|times| times.exp.map(|exp| (exp, times.iat))) {
         None => None,
-        Some((exp, Some(iat))) => Some(lifetime_from_seconds(exp - iat, "the JWT's exp - iat")?),
+        Some((exp, Some(iat))) => {
+            let issued = lifetime_from_seconds(exp - iat, "the JWT's exp - iat")?;
+            match server_date {
+                // The server's own clock says how much of the token is left.
+                Some(date) => Some(issued.min(lifetime_from_seconds(
+                    exp - unix_seconds(date),
+                    "the JWT's exp - the response's Date",
+                )?)),
+                None => Some(issued),
+            }
+        }
         Some((exp, None)) => jwt_lifetime_without_iat(exp, server_date, local_wall)?,
     };
 
@@ -115,9 +129,9 @@ fn jwt_lifetime_without_iat(
 }
 
 fn lifetime_from_seconds(seconds: f64, what: &str) -> Result<Duration, Error> {
-    if seconds <= 0.0 {
+    if seconds < MIN_TOKEN_LIFETIME.as_secs_f64() {
         return Err(lifetime_error(format!(
-            "{what} gives a token lifetime of {seconds} s; a token must live for a positive time"
+            "{what} gives a token lifetime of {seconds} s; a token must live for at least 1 s"
         )));
     }
     if seconds > MAX_TOKEN_LIFETIME.as_secs_f64() {
@@ -164,7 +178,7 @@ impl Schedule {
         let usable_until = expires_at - margin;
 
         let share = policy.refresh_share + jitter.clamp(-1.0, 1.0) * policy.jitter_share;
-        let refresh_at = (sent_at + lifetime.mul_f64(share)).min(usable_until);
+        let refresh_at = (sent_at + lifetime.mul_f64(share.clamp(0.0, 1.0))).min(usable_until);
 
         Self {
             refresh_at,
@@ -274,6 +288,26 @@ mod tests {
         let lifetime = choose_lifetime(None, Some(claims), None, at(1000 + 86_400), &policy);
 
         assert_eq!(lifetime.unwrap(), Duration::from_secs(300));
+    }
+
+    #[test]
+    fn past_jwt_rejected_against_date_header() {
+        let policy = RefreshPolicy::default();
+        let claims = jwt_times(&jwt(json!({"iat": 1000, "exp": 1300}))).unwrap();
+
+        let error = choose_lifetime(None, Some(claims), Some(at(5000)), at(5000), &policy);
+
+        assert_eq!(error.unwrap_err().code(), ErrorCode::InvalidTokenLifetime);
+    }
+
+    #[test]
+    fn date_header_shortens_jwt_lifetime() {
+        let policy = RefreshPolicy::default();
+        let claims = jwt_times(&jwt(json!({"iat": 1000, "exp": 1300}))).unwrap();
+
+        let lifetime = choose_lifetime(None, Some(claims), Some(at(1100)), at(0), &policy);
+
+        assert_eq!(lifetime.unwrap(), Duration::from_secs(200));
     }
 
     #[test]

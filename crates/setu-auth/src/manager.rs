@@ -61,7 +61,7 @@ impl TokenManager {
         // synchronous call: no state machine holding the request future is built for it.
         match self.inner.cached() {
             Some(token) => Either::Left(future::ready(Ok(token))),
-            None => Either::Right(self.inner.join_flight(Want::Usable, 1)),
+            None => Either::Right(self.inner.wait_flight(Want::Usable)),
         }
     }
 
@@ -86,13 +86,14 @@ impl TokenManager {
     }
 
     /// Fetches a new token even if the cached one is still usable. A failure leaves the
-    /// cached token in place.
+    /// cached token in place. Within `negative_ttl` of a permanent failure, that failure is
+    /// returned without a new request.
     ///
     /// # Errors
     ///
     /// The token request's error.
     pub async fn refresh(&self) -> Result<Token, Error> {
-        self.inner.join_flight(Want::Fresh, 1).await
+        self.inner.wait_flight(Want::Fresh).await
     }
 
     /// Reports that the server rejected `token` with a 401. The cached token is discarded

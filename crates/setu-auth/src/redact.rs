@@ -1,5 +1,9 @@
 //! Short, safe excerpts of server text for error messages.
 
+/// Shortest secret that can be replaced in text without also hiding ordinary words. With a
+/// shorter one, response bodies are left out of messages entirely.
+const MIN_REDACTABLE_SECRET: usize = 8;
+
 /// Longest excerpt of a response body quoted in an error message, in characters.
 const EXCERPT_CHARS: usize = 120;
 
@@ -10,6 +14,9 @@ const CREDENTIAL_RUN: usize = 40;
 /// Returns at most [`EXCERPT_CHARS`] characters of `body` as one line, with anything that
 /// looks like a token or equals `secret` replaced by `[redacted]`.
 pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
+    if !secret.is_empty() && secret.len() < MIN_REDACTABLE_SECRET {
+        return "[response body not shown because the secret is too short to redact]".to_owned();
+    }
     let text = String::from_utf8_lossy(body);
     let text = redact(&text, secret);
     let mut line: String = text
@@ -27,12 +34,13 @@ pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
 /// Replaces `secret`, every run of at least [`CREDENTIAL_RUN`] token-like characters
 /// (letters, digits, `-_.+/=`) and every run holding `eyJ` (the start of a base64 JSON
 /// object, as in a JWT) in `text` with `[redacted]`.
-pub(crate) fn redact(text: &str, secret: &str) -> String {
-    let text = if secret.len() >= 4 {
-        text.replace(secret, "[redacted]")
-    } else {
-        text.to_owned()
-    };
+fn redact(text: &str, secret: &str) -> String {
+    let mut text = text.to_owned();
+    if !secret.is_empty() {
+        for form in secret_forms(secret) {
+            text = text.replace(&form, "[redacted]");
+        }
+    }
 
     let mut output = String::with_capacity(text.len());
     let mut run = String::new();
@@ -46,6 +54,35 @@ pub(crate) fn redact(text: &str, secret: &str) -> String {
     }
     flush_run(&mut output, &mut run);
     output
+}
+
+/// Returns the ways a server may echo `secret`: as sent, escaped in a JSON string, and
+/// escaped for HTML.
+fn secret_forms(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json.trim_matches('"').to_owned();
+    let ascii_json: String = json
+        .chars()
+        .map(|c| match c {
+            c if c.is_ascii() => c.to_string(),
+            c => c
+                .encode_utf16(&mut [0; 2])
+                .iter()
+                .map(|unit| format!("\\u{unit:04x}"))
+                .collect(),
+        })
+        .collect();
+    let html = secret
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+
+    let mut forms = vec![secret.to_owned(), json, ascii_json, html];
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms.dedup();
+    forms
 }
 
 fn flush_run(output: &mut String, run: &mut String) {
@@ -67,14 +104,37 @@ mod tests {
 
     #[test]
     fn hides_tokens_and_secret() {
-        let body = br#"{"token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln","note":"pw hunter2!"}"#;
+        let body =
+            br#"{"token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln","note":"pw hunter2-secret!"}"#;
 
-        let text = excerpt(body, "hunter2");
+        let text = excerpt(body, "hunter2-secret");
 
         assert!(!text.contains("eyJhbGciOiJSUzI1NiJ9"), "{text}");
-        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("hunter2-secret"), "{text}");
         assert!(text.contains("[redacted]"), "{text}");
         assert!(text.contains("note"), "{text}");
+    }
+
+    #[test]
+    fn hides_escaped_secret() {
+        let secret = "ab\"SECRET\\é<x>";
+        let bodies = [
+            r#"{"secret":"ab\"SECRET\\é<x>"}"#,
+            r#"{"secret":"ab\"SECRET\\\u00e9<x>"}"#,
+            "<p>ab&quot;SECRET\\é&lt;x&gt;</p>",
+        ];
+
+        for body in bodies {
+            let text = excerpt(body.as_bytes(), secret);
+            assert!(!text.contains("SECRET"), "{body} -> {text}");
+        }
+    }
+
+    #[test]
+    fn short_secret_hides_whole_body() {
+        let text = excerpt(br#"{"secret":"xyz"}"#, "xyz");
+
+        assert!(!text.contains("xyz"), "{text}");
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl Inner {
     fn schedule_retry(&self, entry: &Entry, attempt: u32, error: &Error) {
         let unit = rand::thread_rng().gen_range(0.0..1.0);
         let delay = retry_delay(&self.policy, attempt, error.retry_after(), unit);
-        let next_at = self.clock.now() + delay;
+        let next_at = self.clock.now().saturating_add(delay);
         let gave_up = !error.is_retryable() || next_at >= entry.schedule.usable_until;
 
         *lock(&self.retry) = RetryState {

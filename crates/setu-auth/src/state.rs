@@ -8,7 +8,7 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use arc_swap::cache::Cache;
 use tokio::runtime::Handle;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 use url::Url;
 
 use crate::clock::Clock;
@@ -89,12 +89,23 @@ pub(crate) struct RetryState {
     pub(crate) gave_up: bool,
 }
 
-/// Wakes the background refresher, and tells it when to stop.
-#[derive(Default)]
+/// Wakes the background refresher, and tells it and every waiting caller when to stop.
 pub(crate) struct Wake {
     notify: Notify,
     closed: AtomicBool,
+    closed_signal: watch::Sender<bool>,
     last_nudge: AtomicU64,
+}
+
+impl Default for Wake {
+    fn default() -> Self {
+        Self {
+            notify: Notify::new(),
+            closed: AtomicBool::new(false),
+            closed_signal: watch::Sender::new(false),
+            last_nudge: AtomicU64::new(0),
+        }
+    }
 }
 
 impl Wake {
@@ -125,7 +136,14 @@ impl Wake {
 
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        self.closed_signal.send_replace(true);
         self.notify.notify_one();
+    }
+
+    /// Completes once the manager is closed.
+    pub(crate) async fn closed(&self) {
+        let mut receiver = self.closed_signal.subscribe();
+        let _ = receiver.wait_for(|closed| *closed).await;
     }
 
     pub(crate) fn is_closed(&self) -> bool {

@@ -9,7 +9,7 @@ use url::Url;
 use crate::config::Flavor;
 use crate::error::{Error, ErrorCode};
 use crate::lifetime::parse_expires_in;
-use crate::redact::{excerpt, redact};
+use crate::redact::excerpt;
 use crate::secret::Secret;
 
 /// Longest token accepted, in bytes. Setu's JWTs are well under 2 KiB.
@@ -88,6 +88,15 @@ async fn read_capped(
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return Ok(body),
+            Err(error) if error.is_timeout() => {
+                let message = format!(
+                    "reading the token response body timed out after {} bytes",
+                    body.len()
+                );
+                return Err(Error::new(ErrorCode::Timeout, message)
+                    .with_status(status)
+                    .with_source(error.without_url()));
+            }
             Err(error) => {
                 let message = format!(
                     "the token response body ended early after {} bytes: {}",
@@ -97,7 +106,7 @@ async fn read_capped(
                 return Err(Error::new(ErrorCode::InvalidResponse, message)
                     .with_status(status)
                     .with_retryable(true)
-                    .with_source(error));
+                    .with_source(error.without_url()));
             }
         };
 
@@ -142,7 +151,8 @@ pub(crate) fn parse(
     let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) else {
         return Err(invalid(status, "is not a JSON object", body, secret));
     };
-    if root.get("success") == Some(&Value::Bool(false)) || root.contains_key("error") {
+    let has_error = root.get("error").is_some_and(|error| !error.is_null());
+    if root.get("success") == Some(&Value::Bool(false)) || has_error {
         return Err(error_response(status, headers, body, secret));
     }
 
@@ -216,41 +226,60 @@ fn string_field(
 }
 
 fn invalid(status: u16, problem: &str, body: &[u8], secret: &str) -> Error {
-    let message = format!(
-        "the token response (HTTP {status}) {problem}: {}",
-        excerpt(body, secret)
-    );
+    let message = format!("the token response {problem}: {}", excerpt(body, secret));
     Error::new(ErrorCode::InvalidResponse, message).with_status(status)
 }
 
-/// Builds the error for a non-success response, reading Setu's error envelope if present.
+/// Builds the error for a non-success response. Setu's v2 envelope is
+/// `{error: {code, detail, traceID}}`; the login flavour's is `{errorCode, errorMsg, txnid}`.
 fn error_response(status: u16, headers: &HeaderMap, body: &[u8], secret: &str) -> Error {
-    let envelope = serde_json::from_slice::<Value>(body).ok();
-    let error = envelope.as_ref().and_then(|root| root.get("error"));
-    let text = |name: &str| {
-        error
-            .and_then(|e| e.get(name))
-            .and_then(Value::as_str)
-            .map(|s| redact(s, secret))
-    };
+    let root = serde_json::from_slice::<Value>(body).ok();
+    let fields = root.as_ref().and_then(ErrorFields::read);
+    let quoted = |text: Option<&str>| text.map(|text| excerpt(text.as_bytes(), secret));
 
-    // Setu's code and traceID are identifiers meant to be quoted, but a hostile server could
-    // put anything there, so they are redacted and shortened like any other server text.
-    let setu_code = text("code").map(|code| excerpt(code.as_bytes(), secret));
-    let trace_id = text("traceID").map(|id| excerpt(id.as_bytes(), secret));
+    let setu_code = quoted(fields.as_ref().and_then(|f| f.code));
+    let trace_id = quoted(fields.as_ref().and_then(|f| f.trace_id));
     let code = classify(status, setu_code.as_deref());
-    let detail = match text("detail") {
-        Some(detail) => excerpt(detail.as_bytes(), secret),
-        None if error.is_none() => format!("unexpected body: {}", excerpt(body, secret)),
-        None => "no detail given".to_owned(),
+    let detail = match &fields {
+        Some(fields) => quoted(fields.detail).unwrap_or_else(|| "no detail given".to_owned()),
+        None => format!("unexpected body: {}", excerpt(body, secret)),
     };
-    let message = format!("{}: {detail}", summary(code));
+    let message = format!("{}: {detail}", summary(code, status));
 
     Error::new(code, message)
         .with_status(status)
         .with_setu_code(setu_code)
         .with_trace_id(trace_id)
         .with_retry_after(retry_after(headers))
+}
+
+/// The parts of an error body that Setu fills in, whichever flavour sent it.
+struct ErrorFields<'a> {
+    code: Option<&'a str>,
+    detail: Option<&'a str>,
+    trace_id: Option<&'a str>,
+}
+
+impl<'a> ErrorFields<'a> {
+    fn read(root: &'a Value) -> Option<Self> {
+        let text = |object: &'a Value, name: &str| object.get(name).and_then(Value::as_str);
+
+        if let Some(error) = root.get("error").filter(|error| error.is_object()) {
+            return Some(Self {
+                code: text(error, "code"),
+                detail: text(error, "detail").or_else(|| text(error, "title")),
+                trace_id: text(error, "traceID"),
+            });
+        }
+        if root.get("errorCode").is_some() || root.get("errorMsg").is_some() {
+            return Some(Self {
+                code: text(root, "errorCode"),
+                detail: text(root, "errorMsg"),
+                trace_id: text(root, "txnid"),
+            });
+        }
+        None
+    }
 }
 
 fn classify(status: u16, setu_code: Option<&str>) -> ErrorCode {
@@ -265,7 +294,10 @@ fn classify(status: u16, setu_code: Option<&str>) -> ErrorCode {
     }
 }
 
-fn summary(code: ErrorCode) -> &'static str {
+fn summary(code: ErrorCode, status: u16) -> &'static str {
+    if (200..300).contains(&status) {
+        return "Setu reported an error for the token request";
+    }
     match code {
         ErrorCode::InvalidCredentials => {
             "Setu rejected the clientID or secret; check the key, its environment and whether it was regenerated or disabled"
@@ -416,6 +448,35 @@ mod tests {
 
         assert!(!shown.contains(SECRET), "{shown}");
         assert!(!shown.contains("payloadpayloadpayload"), "{shown}");
+    }
+
+    #[test]
+    fn login_error_shape_read() {
+        let body = r#"{"ver":"1.0","timestamp":"2026-01-01T00:00:00Z","txnid":"txn-9","errorCode":"invalid-api-key","errorMsg":"bad key"}"#;
+
+        let error = parse(
+            Flavor::Login,
+            400,
+            &HeaderMap::new(),
+            body.as_bytes(),
+            SECRET,
+        )
+        .expect_err("error");
+
+        assert_eq!(error.code(), ErrorCode::InvalidCredentials);
+        assert_eq!(error.setu_code(), Some("invalid-api-key"));
+        assert_eq!(error.trace_id(), Some("txn-9"));
+        assert!(error.message().contains("bad key"), "{error}");
+    }
+
+    #[test]
+    fn null_error_field_is_success() {
+        let body =
+            r#"{"status":200,"success":true,"error":null,"data":{"expiresIn":60,"token":"t"}}"#;
+
+        let raw = parse_v2_body(200, body).expect("parsed");
+
+        assert_eq!(raw.value, "t");
     }
 
     #[test]

@@ -231,3 +231,20 @@ async fn alternating_managers_keep_own_tokens() {
     assert_eq!(first.cached_token(), None);
     assert_eq!(second.cached_token(), Some(second_token));
 }
+
+#[tokio::test]
+async fn refresh_respects_negative_cache() {
+    let setup = Setup::new();
+    let manager = setup
+        .builder()
+        .credentials(setup.key.client_id.clone(), "wrong-secret")
+        .build()
+        .expect("manager");
+
+    for _ in 0..20 {
+        let error = within(manager.refresh()).await.expect_err("rejected");
+        assert_eq!(error.code(), ErrorCode::InvalidCredentials);
+    }
+
+    assert_eq!(setup.requests(), 1);
+}

@@ -143,3 +143,42 @@ fn process_exits_without_close() {
     let _ = child.kill();
     panic!("the process did not exit within 10 s");
 }
+
+#[test]
+fn blocking_call_from_other_runtime_works() {
+    let setup = Setup::new();
+    let manager = BlockingTokenManager::new(blocking_config(&setup)).expect("manager");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    let token = runtime.block_on(async { manager.token() }).expect("token");
+    let cached = runtime.block_on(async { manager.token() }).expect("cached");
+
+    assert_eq!(token, cached);
+    assert_eq!(setup.requests(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_releases_waiting_callers() {
+    let setup = Setup::new();
+    setup.emulator.push_fault(setu_auth_emulator::Fault {
+        delay: Duration::from_secs(8),
+        ..setu_auth_emulator::Fault::new(setu_auth_emulator::FaultAction::Delay)
+    });
+    let manager = setup.manager();
+    let waiting = tokio::spawn({
+        let manager = manager.clone();
+        async move { manager.token().await }
+    });
+    eventually("request sent", || setup.requests() == 1).await;
+
+    manager.close();
+    let result = tokio::time::timeout(Duration::from_secs(2), waiting)
+        .await
+        .expect("released well before the 8 s response")
+        .expect("task");
+
+    assert_eq!(result.expect_err("closed").code(), ErrorCode::Closed);
+}
