@@ -18,7 +18,11 @@ pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
         return "[response body not shown because the secret is too short to redact]".to_owned();
     }
     let text = String::from_utf8_lossy(body);
-    let text = redact(&text, secret);
+    one_line(&redact(&text, secret))
+}
+
+/// Cuts `text` to [`EXCERPT_CHARS`] characters on one line.
+fn one_line(text: &str) -> String {
     let mut line: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -29,6 +33,13 @@ pub(crate) fn excerpt(body: &[u8], secret: &str) -> String {
         line.push('…');
     }
     line
+}
+
+/// Returns a server-sent field (a code, traceID or detail) as one short line with the secret
+/// and anything token-like replaced. Unlike [`excerpt`] it keeps the text even for a short
+/// secret, replacing each occurrence, because a short field loses little by that.
+pub(crate) fn field(text: &str, secret: &str) -> String {
+    one_line(&redact(text, secret))
 }
 
 /// Replaces `secret`, every run of at least [`CREDENTIAL_RUN`] token-like characters
@@ -128,6 +139,12 @@ mod tests {
             let text = excerpt(body.as_bytes(), secret);
             assert!(!text.contains("SECRET"), "{body} -> {text}");
         }
+    }
+
+    #[test]
+    fn fields_kept_with_short_secret() {
+        assert_eq!(field("invalid-api-key", "s3"), "invalid-api-key");
+        assert_eq!(field("you sent s3", "s3"), "you sent [redacted]");
     }
 
     #[test]

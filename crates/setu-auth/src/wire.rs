@@ -9,7 +9,7 @@ use url::Url;
 use crate::config::Flavor;
 use crate::error::{Error, ErrorCode};
 use crate::lifetime::parse_expires_in;
-use crate::redact::excerpt;
+use crate::redact::{excerpt, field};
 use crate::secret::Secret;
 
 /// Longest token accepted, in bytes. Setu's JWTs are well under 2 KiB.
@@ -235,7 +235,7 @@ fn invalid(status: u16, problem: &str, body: &[u8], secret: &str) -> Error {
 fn error_response(status: u16, headers: &HeaderMap, body: &[u8], secret: &str) -> Error {
     let root = serde_json::from_slice::<Value>(body).ok();
     let fields = root.as_ref().and_then(ErrorFields::read);
-    let quoted = |text: Option<&str>| text.map(|text| excerpt(text.as_bytes(), secret));
+    let quoted = |text: Option<&str>| text.map(|text| field(text, secret));
 
     let setu_code = quoted(fields.as_ref().and_then(|f| f.code));
     let trace_id = quoted(fields.as_ref().and_then(|f| f.trace_id));
@@ -477,6 +477,18 @@ mod tests {
         let raw = parse_v2_body(200, body).expect("parsed");
 
         assert_eq!(raw.value, "t");
+    }
+
+    #[test]
+    fn short_secret_keeps_setu_code() {
+        let body = r#"{"error":{"code":"invalid-api-key","detail":"bad key","traceID":"t-7"}}"#;
+
+        let error =
+            parse(Flavor::V2, 400, &HeaderMap::new(), body.as_bytes(), "s3").expect_err("error");
+
+        assert_eq!(error.code(), ErrorCode::InvalidCredentials);
+        assert_eq!(error.setu_code(), Some("invalid-api-key"));
+        assert_eq!(error.trace_id(), Some("t-7"));
     }
 
     #[test]
