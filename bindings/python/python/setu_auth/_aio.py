@@ -1,0 +1,16 @@
+"""Helpers that the extension module calls on the event loop's thread."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+
+def resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
+    """Completes `future` with a result or an exception, unless it was cancelled."""
+    if future.done():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
