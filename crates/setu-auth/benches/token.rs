@@ -105,7 +105,8 @@ fn awaits_per_poll(manager: &TokenManager, iterations: u64) -> Duration {
             black_box(manager.token().await.expect("cached token"));
         }
     };
-    all.now_or_never().expect("every call is answered from the cache");
+    all.now_or_never()
+        .expect("every call is answered from the cache");
     started.elapsed()
 }
 

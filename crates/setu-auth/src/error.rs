@@ -106,7 +106,12 @@ impl fmt::Display for ErrorCode {
 /// Cloning is cheap, so every caller waiting on one shared token request receives the same
 /// error. The message never contains a secret or a token.
 #[derive(Clone)]
-pub struct Error {
+pub struct Error(Box<ErrorInner>);
+
+/// The fields of an [`Error`], boxed so that `Result<Token, Error>` stays two words wide and
+/// cheap to move on the cached path.
+#[derive(Clone)]
+struct ErrorInner {
     code: ErrorCode,
     message: String,
     setu_code: Option<String>,
@@ -120,7 +125,7 @@ pub struct Error {
 impl Error {
     /// Creates an error of kind `code` with a one-sentence `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(ErrorInner {
             code,
             message: message.into(),
             setu_code: None,
@@ -129,7 +134,7 @@ impl Error {
             retryable: code.is_retryable(),
             retry_after: None,
             source: None,
-        }
+        }))
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -144,27 +149,27 @@ impl Error {
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     pub(crate) fn with_setu_code(mut self, code: Option<String>) -> Self {
-        self.setu_code = code;
+        self.0.setu_code = code;
         self
     }
 
     pub(crate) fn with_trace_id(mut self, trace_id: Option<String>) -> Self {
-        self.trace_id = trace_id;
+        self.0.trace_id = trace_id;
         self
     }
 
     pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
-        self.retry_after = retry_after;
+        self.0.retry_after = retry_after;
         self
     }
 
     pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
-        self.retryable = retryable;
+        self.0.retryable = retryable;
         self
     }
 
@@ -172,58 +177,58 @@ impl Error {
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Arc::new(source));
+        self.0.source = Some(Arc::new(source));
         self
     }
 
     /// Returns the kind of failure.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
 
     /// Returns the one-sentence message, without the Setu details that `Display` appends.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Returns Setu's own error code, such as `invalid-api-key`, when Setu sent one.
     pub fn setu_code(&self) -> Option<&str> {
-        self.setu_code.as_deref()
+        self.0.setu_code.as_deref()
     }
 
     /// Returns the HTTP status of the response that failed, if there was one.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// Returns Setu's `traceID` for the failed request, to quote to Setu's support.
     pub fn trace_id(&self) -> Option<&str> {
-        self.trace_id.as_deref()
+        self.0.trace_id.as_deref()
     }
 
     /// Returns whether trying again later may succeed without any change by the caller.
     pub fn is_retryable(&self) -> bool {
-        self.retryable
+        self.0.retryable
     }
 
     /// Returns how long Setu asked the caller to wait (`Retry-After`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
+        f.write_str(&self.0.message)?;
 
         let mut details = Vec::new();
-        if let Some(code) = &self.setu_code {
+        if let Some(code) = &self.0.setu_code {
             details.push(format!("Setu code {code}"));
         }
-        if let Some(status) = self.status {
+        if let Some(status) = self.0.status {
             details.push(format!("HTTP {status}"));
         }
-        if let Some(trace_id) = &self.trace_id {
+        if let Some(trace_id) = &self.0.trace_id {
             details.push(format!("traceID {trace_id}"));
         }
         if !details.is_empty() {
@@ -236,20 +241,21 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("setu_code", &self.setu_code)
-            .field("status", &self.status)
-            .field("trace_id", &self.trace_id)
-            .field("retryable", &self.retryable)
-            .field("retry_after", &self.retry_after)
+            .field("code", &self.0.code)
+            .field("message", &self.0.message)
+            .field("setu_code", &self.0.setu_code)
+            .field("status", &self.0.status)
+            .field("trace_id", &self.0.trace_id)
+            .field("retryable", &self.0.retryable)
+            .field("retry_after", &self.0.retry_after)
             .finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_deref()
             .map(|source| source as &(dyn std::error::Error + 'static))
     }
@@ -258,6 +264,13 @@ impl std::error::Error for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_result_is_two_words() {
+        let size = std::mem::size_of::<Result<crate::Token, Error>>();
+
+        assert_eq!(size, 2 * std::mem::size_of::<usize>());
+    }
 
     #[test]
     fn codes_round_trip() {
