@@ -172,7 +172,11 @@ async fn serve_connection(stream: TcpStream, router: Router, state: Arc<State>) 
         }
     });
 
-    let connection = http1::Builder::new().serve_connection(io, service);
+    // With a timer, hyper closes a connection that sends no complete request headers
+    // within its header read timeout (30 s), so idle or half-open clients cannot pile up.
+    let connection = http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .serve_connection(io, service);
     tokio::select! {
         result = connection => {
             if let Err(error) = result {
