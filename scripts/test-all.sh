@@ -9,8 +9,13 @@ step() { printf '\n==> %s\n' "$*"; }
 
 core=(-p setu-auth -p setu-auth-emulator -p setu-auth-cli)
 
-step "toolchain components"
+step "toolchain components and Debian packages"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
+# The store tests start their own redis-server on a loopback port.
+if ! command -v redis-server >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,14 +1,28 @@
 //! The `setu-auth` binary, run as a user would.
 
 use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use setu_auth_emulator::{Emulator, EmulatorConfig, KeySpec};
 
 fn setu_auth() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_setu-auth"));
     command.env_remove("SETU_AUTH_LOG");
+    command.env_remove("SETU_AUTH_REDIS_URL");
+    // Each run gets an empty cache, so no token is shared with other tests or the user.
+    command.env("XDG_CACHE_HOME", temp_dir("cache"));
     command
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::env::temp_dir().join(format!(
+        "setu-auth-cli-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
 }
 
 fn emulator_with_key() -> (Emulator, String, String) {
@@ -234,4 +248,64 @@ fn reqwest_free_get(base: &str, path: &str) -> String {
 
     let (_, body) = response.split_once("\r\n\r\n").expect("headers end");
     body.to_owned()
+}
+
+#[test]
+fn runs_share_one_token_through_the_store() {
+    let (emulator, id, secret) = emulator_with_key();
+    let dir = temp_dir("store");
+    let dir_arg = dir.display().to_string();
+
+    let first = token_command(&emulator, &id, &secret, &["--store-dir", &dir_arg]);
+    let second = token_command(&emulator, &id, &secret, &["--store-dir", &dir_arg]);
+
+    assert!(first.status.success() && second.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(emulator.stats().token_requests, 1);
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("store dir")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(
+        names.iter().any(|name| name.ends_with(".token")),
+        "{names:?}"
+    );
+    assert!(names.iter().all(|name| !name.contains(&id)), "{names:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_store_fetches_every_run() {
+    let (emulator, id, secret) = emulator_with_key();
+
+    let first = token_command(&emulator, &id, &secret, &["--no-store"]);
+    let second = token_command(&emulator, &id, &secret, &["--no-store"]);
+
+    assert!(first.status.success() && second.status.success());
+    assert_ne!(first.stdout, second.stdout);
+    assert_eq!(emulator.stats().token_requests, 2);
+}
+
+#[test]
+fn bad_redis_url_exits_2_without_password() {
+    let (emulator, id, secret) = emulator_with_key();
+
+    let output = token_command(
+        &emulator,
+        &id,
+        &secret,
+        &["--redis-url", "http://:hunter2pw@127.0.0.1:6379"],
+    );
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("redis"), "{stderr}");
+    assert!(!stderr.contains("hunter2pw"), "{stderr}");
+    assert_eq!(emulator.stats().token_requests, 0);
 }

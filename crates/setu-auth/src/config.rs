@@ -8,6 +8,7 @@ use url::{Host, Url};
 
 use crate::error::Error;
 use crate::secret::Secret;
+use crate::store::StoreConfig;
 
 /// The longest token lifetime the engine accepts from a server: one day. Setu documents
 /// 1800 s for the v2 flavour and 300 s for the login flavour.
@@ -229,6 +230,9 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest token response body read; a larger one fails as invalid. Default 64 KiB.
     pub max_body_bytes: usize,
+    /// Where the token is kept and shared with other processes. Default
+    /// [`StoreConfig::Memory`]: this manager's memory only.
+    pub store: StoreConfig,
 }
 
 impl Config {
@@ -245,6 +249,7 @@ impl Config {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 64 * 1024,
+            store: StoreConfig::Memory,
         }
     }
 
@@ -267,6 +272,8 @@ impl Config {
                 self.max_body_bytes
             )));
         }
+
+        self.store.validate()?;
 
         let base = self
             .base_url

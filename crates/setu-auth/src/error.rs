@@ -1,4 +1,4 @@
-//! The engine's error type: a stable code per kind plus what Setu said about the failure.
+//! The engine's error type: a stable code per kind plus Setu's details of the failure.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,11 +14,11 @@ pub enum ErrorCode {
     InvalidArgument,
     /// Setu rejected the clientID or secret (`invalid-api-key`, or a 401 on the token call).
     InvalidCredentials,
-    /// Setu answered 403: the key may not use this API or product instance.
+    /// Setu returned 403: the key may not use this API or product instance.
     AccessDenied,
-    /// Setu answered 429.
+    /// Setu returned 429.
     RateLimited,
-    /// Setu answered with a 5xx status.
+    /// Setu returned a 5xx status.
     ServerError,
     /// The request timed out.
     Timeout,

@@ -57,7 +57,9 @@ impl Inner {
         }
 
         let id = self.next_id();
-        let task = self.runtime.spawn(Arc::clone(self).run_flight(id, attempt));
+        let task = self
+            .runtime
+            .spawn(Arc::clone(self).run_flight(id, attempt, want));
         let future = async move {
             task.await.unwrap_or_else(|error| {
                 Err(Error::new(
@@ -94,14 +96,21 @@ impl Inner {
         .boxed()
     }
 
-    async fn run_flight(self: Arc<Self>, id: u64, attempt: u32) -> Result<Token, Error> {
+    async fn run_flight(
+        self: Arc<Self>,
+        id: u64,
+        attempt: u32,
+        want: Want,
+    ) -> Result<Token, Error> {
         // Clears the slot even if this task panics or is cancelled, so later callers start a
         // new request instead of joining a dead one.
         let slot_guard = ClearFlight { inner: &self, id };
         let keys = lock(&self.keys).clone();
-        let sent_at = self.clock.now();
-        let result = self.request(&keys, attempt).await;
-        let outcome = self.settle(&keys, sent_at, result);
+        let result = match &self.shared {
+            None => self.fetch_entry(&keys, attempt).await,
+            Some(shared) => self.shared_entry(shared, &keys, attempt, want).await,
+        };
+        let outcome = self.settle(&keys, result);
 
         drop(slot_guard);
 
@@ -116,6 +125,13 @@ impl Inner {
         if slot.as_ref().is_some_and(|flight| flight.id == id) {
             *slot = None;
         }
+    }
+
+    /// Sends one token request and turns its result into a cache entry.
+    pub(crate) async fn fetch_entry(&self, keys: &KeyState, attempt: u32) -> Result<Entry, Error> {
+        let sent_at = self.clock.now();
+        let raw = self.request(keys, attempt).await?;
+        self.entry(raw, sent_at)
     }
 
     /// Sends one token request, with its log events and counters.
@@ -160,12 +176,7 @@ impl Inner {
     }
 
     /// Caches a successful result or remembers a failure, unless the key changed meanwhile.
-    fn settle(
-        &self,
-        keys: &KeyState,
-        sent_at: std::time::Duration,
-        result: Result<RawToken, Error>,
-    ) -> Outcome {
+    fn settle(&self, keys: &KeyState, entry: Result<Entry, Error>) -> Outcome {
         let current = lock(&self.keys);
         if current.generation != keys.generation {
             tracing::debug!(target: "setu_auth", "dropping a token of replaced credentials");
@@ -175,7 +186,6 @@ impl Inner {
             return Outcome::Done(Err(Error::closed()));
         }
 
-        let entry = result.and_then(|raw| self.entry(raw, sent_at));
         match entry {
             Ok(entry) => {
                 let token = entry.token.clone();

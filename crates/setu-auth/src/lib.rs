@@ -26,6 +26,10 @@
 //!
 //! Without an async runtime, use [`BlockingTokenManager`], which runs its own.
 //!
+//! Processes that should share one token and one refresh (worker pools, replicas, scripts)
+//! configure a [`StoreConfig`]: a file store for one host (feature `file-store`) or Redis
+//! for many (feature `redis-store`).
+//!
 //! Log events go through `tracing` under the target `setu_auth`. They carry the clientID,
 //! attempt, duration, Setu's code and traceID, and never the secret or a token.
 
@@ -41,8 +45,10 @@ mod redact;
 mod refresher;
 mod secret;
 mod send;
+mod shared;
 mod state;
 mod stats;
+mod store;
 mod token;
 mod wire;
 
@@ -53,6 +59,7 @@ pub use error::{Error, ErrorCode};
 pub use manager::{PRODUCT_INSTANCE_HEADER, TokenManager, TokenManagerBuilder};
 pub use secret::Secret;
 pub use stats::Stats;
+pub use store::StoreConfig;
 pub use token::Token;
 
 /// Re-exported so callers can name the header and request types of the reqwest integration.

@@ -186,6 +186,33 @@ impl Schedule {
             expires_at,
         }
     }
+
+    /// Places the refresh point of a token of `lifetime` of which `remaining` is left at
+    /// `now`, such as one read from a shared store: the same share of the lifetime as for a
+    /// token fetched here, counted from when the token was issued.
+    pub(crate) fn resumed(
+        now: Duration,
+        lifetime: Duration,
+        remaining: Duration,
+        policy: &RefreshPolicy,
+        jitter: f64,
+    ) -> Self {
+        let remaining = remaining.min(lifetime);
+        let elapsed = lifetime - remaining;
+        let margin = policy.min_remaining.min(lifetime / 10);
+        let expires_at = now + remaining;
+        let usable_until = expires_at.saturating_sub(margin).max(now);
+
+        let share = policy.refresh_share + jitter.clamp(-1.0, 1.0) * policy.jitter_share;
+        let refresh_after = lifetime.mul_f64(share.clamp(0.0, 1.0));
+        let refresh_at = (now + refresh_after.saturating_sub(elapsed)).min(usable_until);
+
+        Self {
+            refresh_at,
+            usable_until,
+            expires_at,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -382,5 +409,25 @@ mod tests {
         assert_eq!(schedule.usable_until, Duration::from_millis(4500));
         assert!(schedule.refresh_at <= schedule.usable_until);
         assert!(schedule.refresh_at > Duration::ZERO);
+    }
+
+    #[test]
+    fn resumed_schedule_keeps_the_share_of_the_lifetime() {
+        let policy = RefreshPolicy {
+            jitter_share: 0.0,
+            ..RefreshPolicy::default()
+        };
+        let now = Duration::from_secs(100);
+        let lifetime = Duration::from_secs(1800);
+
+        // 600 s of 1800 s used: the refresh point (75 %, 1350 s) is 750 s away.
+        let schedule = Schedule::resumed(now, lifetime, Duration::from_secs(1200), &policy, 0.0);
+        assert_eq!(schedule.refresh_at, now + Duration::from_secs(750));
+        assert_eq!(schedule.expires_at, now + Duration::from_secs(1200));
+        assert_eq!(schedule.usable_until, now + Duration::from_secs(1190));
+
+        // Past the refresh point already: due at once.
+        let late = Schedule::resumed(now, lifetime, Duration::from_secs(100), &policy, 0.0);
+        assert_eq!(late.refresh_at, now);
     }
 }

@@ -15,8 +15,10 @@ use crate::error::Error;
 use crate::flight::Want;
 use crate::refresher;
 use crate::secret::Secret;
+use crate::shared::Shared;
 use crate::state::{Inner, KeyState, RetryState, Wake, lock};
 use crate::stats::{Counters, Stats};
+use crate::store::{self, StoreConfig};
 use crate::token::Token;
 
 /// The header that names the product instance a request is for.
@@ -268,6 +270,13 @@ impl TokenManagerBuilder {
         self
     }
 
+    /// Sets where the token is kept: this manager's memory (the default), a file store
+    /// shared by the processes of one host, or a Redis store shared by many hosts.
+    pub fn store(mut self, store: StoreConfig) -> Self {
+        self.config.store = store;
+        self
+    }
+
     /// Sets the clock, for tests that drive time by hand.
     pub fn clock(mut self, clock: impl Into<Clock>) -> Self {
         self.clock = clock.into();
@@ -298,6 +307,11 @@ impl TokenManagerBuilder {
             })?,
         };
         let http = http_client(&self.config, Config::is_loopback(&endpoint))?;
+        let shared = {
+            let _entered = runtime.enter();
+            store::open(&self.config.store)?
+                .map(|store| Shared::new(store, self.config.request_timeout))
+        };
 
         let config = self.config;
         let inner = Arc::new(Inner {
@@ -321,6 +335,7 @@ impl TokenManagerBuilder {
             counters: Counters::default(),
             wake: Arc::new(Wake::default()),
             next_id: AtomicU64::new(0),
+            shared,
         });
         refresher::spawn(&inner);
         Ok(TokenManager { inner })

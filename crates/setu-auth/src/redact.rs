@@ -4,7 +4,7 @@
 /// shorter one, response bodies are left out of messages entirely.
 const MIN_REDACTABLE_SECRET: usize = 8;
 
-/// Longest excerpt of a response body quoted in an error message, in characters.
+/// Maximum length of a response body excerpt in an error message, in characters.
 const EXCERPT_CHARS: usize = 120;
 
 /// Shortest run of token-like characters that is treated as a credential and hidden. It is
@@ -46,7 +46,7 @@ pub(crate) fn field(text: &str, secret: &str) -> String {
 /// (letters, digits, `-_.+/=`) and every run holding `eyJ` (the start of a base64 JSON
 /// object, as in a JWT) in `text` with `[redacted]`.
 fn redact(text: &str, secret: &str) -> String {
-    let mut text = text.to_owned();
+    let mut text = mask_credential_values(text);
     if !secret.is_empty() {
         for form in secret_forms(secret) {
             text = text.replace(&form, "[redacted]");
@@ -65,6 +65,67 @@ fn redact(text: &str, secret: &str) -> String {
     }
     flush_run(&mut output, &mut run);
     output
+}
+
+/// JSON keys whose string values are credentials, however short or opaque they are.
+const CREDENTIAL_KEYS: [&str; 5] = [
+    "token",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "secret",
+];
+
+/// Replaces the string value of every [`CREDENTIAL_KEYS`] member in JSON-like `text`, even in
+/// a body that is not valid JSON.
+fn mask_credential_values(text: &str) -> String {
+    let mut output = String::with_capacity(text.len());
+    let mut rest = text;
+
+    while let Some(start) = rest.find('"') {
+        let (before, quoted) = rest.split_at(start);
+        output.push_str(before);
+        let Some(end) = quoted[1..].find('"').map(|i| i + 2) else {
+            output.push_str(quoted);
+            return output;
+        };
+        let (name, after) = quoted.split_at(end);
+        output.push_str(name);
+        rest = after;
+
+        let key = &name[1..name.len() - 1];
+        if CREDENTIAL_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            rest = mask_value(rest, &mut output);
+        }
+    }
+    output.push_str(rest);
+    output
+}
+
+/// Copies `: "` from the start of `text` and masks the string that follows; returns the text
+/// after it. Text that is not `: "value"` is left for the caller.
+fn mask_value<'a>(text: &'a str, output: &mut String) -> &'a str {
+    let trimmed = text.trim_start();
+    let Some(after_colon) = trimmed.strip_prefix(':') else {
+        return text;
+    };
+    let Some(value) = after_colon.trim_start().strip_prefix('"') else {
+        return text;
+    };
+
+    let mut escaped = false;
+    for (index, c) in value.char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => {
+                output.push_str(":\"[redacted]\"");
+                return &value[index + 1..];
+            }
+            _ => escaped = false,
+        }
+    }
+    output.push_str(":\"[redacted]");
+    ""
 }
 
 /// Returns the ways a server may echo `secret`: as sent, escaped in a JSON string, and
@@ -145,6 +206,18 @@ mod tests {
     fn fields_kept_with_short_secret() {
         assert_eq!(field("invalid-api-key", "s3"), "invalid-api-key");
         assert_eq!(field("you sent s3", "s3"), "you sent [redacted]");
+    }
+
+    #[test]
+    fn masks_credential_values() {
+        let body = r#"{"token": "tok-y", "access_token":"a\"b", "detail":"kept", "secret":"#;
+
+        let text = redact(body, "");
+
+        assert!(!text.contains("tok-y"), "{text}");
+        assert!(!text.contains("a\\\"b"), "{text}");
+        assert!(text.contains(r#""detail":"kept""#), "{text}");
+        assert!(text.contains(r#""token":"[redacted]""#), "{text}");
     }
 
     #[test]

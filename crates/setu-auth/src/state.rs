@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::flight::Flight;
 use crate::lifetime::Schedule;
 use crate::secret::Secret;
+use crate::shared::Shared;
 use crate::stats::Counters;
 use crate::token::Token;
 
@@ -169,6 +170,8 @@ pub(crate) struct Inner {
     pub(crate) counters: Counters,
     pub(crate) wake: Arc<Wake>,
     pub(crate) next_id: AtomicU64,
+    /// The store shared with other processes; `None` for the in-memory store.
+    pub(crate) shared: Option<Arc<Shared>>,
 }
 
 impl Inner {
@@ -230,6 +233,7 @@ impl Inner {
         if swapped {
             self.counters.invalidations.increment();
             tracing::debug!(target: "setu_auth", "discarded a token the server rejected");
+            self.forget_shared(&entry.token);
         }
         swapped
     }

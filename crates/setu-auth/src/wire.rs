@@ -12,7 +12,7 @@ use crate::lifetime::parse_expires_in;
 use crate::redact::{excerpt, field};
 use crate::secret::Secret;
 
-/// Longest token accepted, in bytes. Setu's JWTs are well under 2 KiB.
+/// Maximum token size accepted, in bytes. Setu's JWTs are well under 2 KiB.
 const MAX_TOKEN_BYTES: usize = 16 * 1024;
 
 /// A token as the server sent it, before the engine decides its lifetime.
@@ -33,7 +33,7 @@ pub(crate) struct TokenRequest<'a> {
 }
 
 impl TokenRequest<'_> {
-    /// Sends the request and parses the answer.
+    /// Sends the request and parses the response.
     pub(crate) async fn send(&self, client: &reqwest::Client) -> Result<RawToken, Error> {
         let response = client
             .post(self.endpoint.clone())

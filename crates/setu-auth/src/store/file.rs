@@ -1,0 +1,372 @@
+//! The file store: one JSON file per store key in a private directory, shared by the
+//! processes of one user on one host.
+//!
+//! Entries are replaced atomically (a temporary file renamed over the old one), so readers
+//! take no lock. Writers and compare-and-delete serialise on `<key>.write`; the refresh
+//! lease is an exclusive `flock` on `<key>.lease`, which the kernel drops when its holder
+//! exits or dies.
+
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::FutureExt;
+use futures::future::BoxFuture;
+
+use super::{Lease, StoreError, StoredToken, TokenStore, fencing};
+use crate::error::Error;
+
+/// Permission bits that no file or directory of the store may grant to others.
+const PRIVATE_MASK: u32 = 0o077;
+
+/// A token store in a directory.
+pub(crate) struct FileStore {
+    dir: PathBuf,
+}
+
+impl FileStore {
+    /// Opens the store in `dir`, or in the user's cache directory. The directory is
+    /// created on first use.
+    pub(crate) fn open(dir: Option<&Path>) -> Result<Self, Error> {
+        let dir = match dir {
+            Some(dir) => dir.to_owned(),
+            None => default_dir().ok_or_else(|| {
+                Error::config(
+                    "no cache directory for the file token store: set XDG_CACHE_HOME or HOME, \
+                     or give the store a directory",
+                )
+            })?,
+        };
+        Ok(Self { dir })
+    }
+
+    fn path(&self, key: &str, suffix: &str) -> PathBuf {
+        self.dir.join(format!("{key}.{suffix}"))
+    }
+
+    /// Creates the directory if needed and checks that only this user can use it.
+    fn ready_dir(&self) -> Result<(), StoreError> {
+        match DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+        {
+            Ok(()) => {}
+            Err(error) => return Err(io_error("create", &self.dir, &error)),
+        }
+        let meta = fs::metadata(&self.dir).map_err(|e| io_error("inspect", &self.dir, &e))?;
+        check_private(&meta, &self.dir, 0o022)
+    }
+
+    fn load_blocking(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.ready_dir()?;
+        let path = self.path(key, "token");
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io_error("open", &path, &error)),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| io_error("inspect", &path, &e))?;
+        check_private(&meta, &path, PRIVATE_MASK)?;
+
+        let mut text = String::new();
+        file.take(64 * 1024 + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| io_error("read", &path, &e))?;
+        Ok(Some(text))
+    }
+
+    fn save_blocking(&self, key: &str, entry: &str) -> Result<(), StoreError> {
+        self.ready_dir()?;
+        let _write = self.lock(key, "write", libc::LOCK_EX)?;
+        let path = self.path(key, "token");
+        let temp = self.path(key, &format!("tmp.{}.{}", std::process::id(), fencing()));
+
+        let written = write_private(&temp, entry)
+            .and_then(|()| fs::rename(&temp, &path).map_err(|e| io_error("replace", &path, &e)));
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written
+    }
+
+    fn remove_if_blocking(&self, key: &str, token: &str) -> Result<bool, StoreError> {
+        self.ready_dir()?;
+        let _write = self.lock(key, "write", libc::LOCK_EX)?;
+        let Some(text) = self.load_blocking(key)? else {
+            return Ok(false);
+        };
+        let holds = StoredToken::decode(&text).is_ok_and(|entry| entry.token == token);
+        if !holds {
+            return Ok(false);
+        }
+
+        let path = self.path(key, "token");
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(io_error("remove", &path, &error)),
+        }
+    }
+
+    fn try_lease_blocking(&self, key: &str) -> Result<Option<Lease>, StoreError> {
+        self.ready_dir()?;
+        match self.lock(key, "lease", libc::LOCK_EX | libc::LOCK_NB) {
+            Ok(file) => Ok(Some(Lease {
+                fencing: fencing(),
+                file: Some(file),
+            })),
+            Err(LockError::Busy) => Ok(None),
+            Err(LockError::Failed(error)) => Err(error),
+        }
+    }
+
+    /// Opens `<key>.<suffix>` and locks it with `flock(operation)`.
+    fn lock(&self, key: &str, suffix: &str, operation: i32) -> Result<File, LockError> {
+        let path = self.path(key, suffix);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| LockError::Failed(io_error("open", &path, &e)))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| LockError::Failed(io_error("inspect", &path, &e)))?;
+        check_private(&meta, &path, PRIVATE_MASK).map_err(LockError::Failed)?;
+
+        // SAFETY: the descriptor belongs to `file`, which outlives the call.
+        let result = unsafe { libc::flock(file.as_raw_fd(), operation) };
+        if result == 0 {
+            return Ok(file);
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() == ErrorKind::WouldBlock {
+            return Err(LockError::Busy);
+        }
+        Err(LockError::Failed(io_error("lock", &path, &error)))
+    }
+}
+
+impl From<LockError> for StoreError {
+    fn from(error: LockError) -> Self {
+        match error {
+            LockError::Busy => StoreError("the store's write lock is busy".to_owned()),
+            LockError::Failed(error) => error,
+        }
+    }
+}
+
+enum LockError {
+    Busy,
+    Failed(StoreError),
+}
+
+impl TokenStore for FileStore {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        blocking(self, key, |store, key| store.load_blocking(key))
+    }
+
+    fn save<'a>(
+        &'a self,
+        key: &'a str,
+        entry: String,
+        _ttl: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        blocking(self, key, move |store, key| {
+            store.save_blocking(key, &entry)
+        })
+    }
+
+    fn remove_if<'a>(
+        &'a self,
+        key: &'a str,
+        token: String,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        blocking(self, key, move |store, key| {
+            store.remove_if_blocking(key, &token)
+        })
+    }
+
+    fn try_lease<'a>(
+        &'a self,
+        key: &'a str,
+        _ttl: Duration,
+    ) -> BoxFuture<'a, Result<Option<Lease>, StoreError>> {
+        blocking(self, key, |store, key| store.try_lease_blocking(key))
+    }
+
+    fn release<'a>(&'a self, _key: &'a str, lease: Lease) -> BoxFuture<'a, Result<(), StoreError>> {
+        // Closing the descriptor drops the lock.
+        drop(lease);
+        futures::future::ready(Ok(())).boxed()
+    }
+}
+
+/// Runs a file operation on tokio's blocking pool, so a slow disk never stalls the
+/// runtime's threads.
+fn blocking<'a, T: Send + 'static>(
+    store: &'a FileStore,
+    key: &'a str,
+    work: impl FnOnce(&FileStore, &str) -> Result<T, StoreError> + Send + 'static,
+) -> BoxFuture<'a, Result<T, StoreError>> {
+    let owned = FileStore {
+        dir: store.dir.clone(),
+    };
+    let key = key.to_owned();
+    async move {
+        tokio::task::spawn_blocking(move || work(&owned, &key))
+            .await
+            .unwrap_or_else(|error| Err(StoreError(format!("file store task failed: {error}"))))
+    }
+    .boxed()
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), StoreError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| io_error("create", path, &e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| io_error("write", path, &e))
+}
+
+/// Rejects a file or directory owned by another user or granting `mask` bits to others.
+pub(crate) fn check_private(meta: &fs::Metadata, path: &Path, mask: u32) -> Result<(), StoreError> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(StoreError(format!(
+            "{} is owned by user {}, not this user ({me}); ignoring it",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    if meta.mode() & mask != 0 {
+        return Err(StoreError(format!(
+            "{} has mode {:o}, open to other users; ignoring it (use chmod go-rwx)",
+            path.display(),
+            meta.mode() & 0o777
+        )));
+    }
+    Ok(())
+}
+
+fn io_error(action: &str, path: &Path, error: &std::io::Error) -> StoreError {
+    StoreError(format!("cannot {action} {}: {error}", path.display()))
+}
+
+/// `$XDG_CACHE_HOME/setu-auth`, else `$HOME/.cache/setu-auth`.
+fn default_dir() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|path| path.is_absolute())
+    };
+    absolute("XDG_CACHE_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+        .map(|cache| cache.join("setu-auth"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "setu-auth-file-store-{name}-{}-{}",
+            std::process::id(),
+            fencing()
+        ));
+        DirBuilder::new()
+            .mode(0o700)
+            .create(&dir)
+            .expect("temp dir");
+        dir
+    }
+
+    fn entry(token: &str) -> String {
+        StoredToken {
+            v: 1,
+            token: token.into(),
+            lifetime_ms: 1000,
+            expires_at_ms: 1,
+        }
+        .encode()
+    }
+
+    #[test]
+    fn save_load_and_compare_and_delete() {
+        let dir = temp_dir("round-trip");
+        let store = FileStore::open(Some(&dir)).expect("store");
+
+        store.save_blocking("k", &entry("tok-a")).expect("save");
+        let path = dir.join("k.token");
+        let mode = fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            store.load_blocking("k").expect("load"),
+            Some(entry("tok-a"))
+        );
+
+        assert!(
+            !store
+                .remove_if_blocking("k", "tok-b")
+                .expect("remove other")
+        );
+        assert!(store.remove_if_blocking("k", "tok-a").expect("remove"));
+        assert_eq!(store.load_blocking("k").expect("load"), None);
+        fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn open_files_rejected() {
+        let dir = temp_dir("perms");
+        let store = FileStore::open(Some(&dir)).expect("store");
+        store.save_blocking("k", &entry("tok-a")).expect("save");
+
+        let path = dir.join("k.token");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
+        let error = store.load_blocking("k").expect_err("world-readable file");
+        assert!(error.0.contains("open to other users"), "{error}");
+
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).expect("chmod dir");
+        let error = store.load_blocking("k").expect_err("world-writable dir");
+        assert!(error.0.contains("open to other users"), "{error}");
+        fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn directory_created_private() {
+        let dir = temp_dir("create").join("nested");
+        let store = FileStore::open(Some(&dir)).expect("store");
+
+        store.save_blocking("k", &entry("tok-a")).expect("save");
+        let mode = fs::metadata(&dir).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        fs::remove_dir_all(dir.parent().expect("parent")).expect("clean up");
+    }
+
+    #[test]
+    fn lease_is_exclusive_until_released() {
+        let dir = temp_dir("lease");
+        let store = FileStore::open(Some(&dir)).expect("store");
+
+        let lease = store.try_lease_blocking("k").expect("lease").expect("free");
+        assert!(store.try_lease_blocking("k").expect("busy").is_none());
+        drop(lease);
+        assert!(store.try_lease_blocking("k").expect("again").is_some());
+        fs::remove_dir_all(&dir).expect("clean up");
+    }
+}
