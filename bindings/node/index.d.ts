@@ -48,6 +48,28 @@ export declare function authFetch(manager: TokenManager, options?: AuthFetchOpti
 export declare function axiosInterceptor(manager: TokenManager, instance: unknown): () => void
 
 
+/** An emulator key as `createKey` and `regenerateKey` return it: with its secret. */
+export interface CreatedEmulatorKey extends EmulatorKey {
+  /** The secret. */
+  secret: string
+}
+
+/** The asynchronous methods of `TokenManager`, implemented by the JavaScript entry. */
+export interface TokenManager {
+  /**
+   * Returns a usable token: from the cache while it is fresh, otherwise from one token
+   * request shared with every concurrent caller.
+   */
+  token(): Promise<string>
+  /** Fetches a new token even if the cached one is still usable. */
+  refresh(): Promise<string>
+  /**
+   * Returns the headers for a Setu API call: `authorization` and, when configured,
+   * `x-setu-product-instance-id`.
+   */
+  authHeaders(): Promise<Record<string, string>>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -59,7 +81,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /**
  * A local emulator of Setu's token endpoints and a token-protected sample API
  * (`GET /api/v2/sample`), listening on 127.0.0.1 on a free port. It runs on its own
- * native thread and never keeps the process alive. Call `stop()` when done.
+ * native thread, never keeps the process alive, and runs until `stop()` is called or the
+ * process (or the worker that started it) ends, even when the object is no longer
+ * referenced.
  */
 export declare class Emulator {
   /** Starts an emulator. */
@@ -67,7 +91,7 @@ export declare class Emulator {
   /** The base URL, such as `http://127.0.0.1:41234`, to pass as `baseUrl`. */
   get url(): string
   /** Creates an API key and returns it with its secret. */
-  createKey(spec?: KeySpec | undefined | null): EmulatorKey
+  createKey(spec?: KeySpec | undefined | null): CreatedEmulatorKey
   /** Lists every key without its secret. */
   listKeys(): Array<EmulatorKey>
   /** Disables a key: its token requests fail with `invalid-api-key`. */
@@ -75,7 +99,7 @@ export declare class Emulator {
   /** Enables a disabled key. */
   enableKey(clientId: string): void
   /** Gives a key a new clientID and secret; the old pair and its tokens stop working. */
-  regenerateKey(clientId: string): EmulatorKey
+  regenerateKey(clientId: string): CreatedEmulatorKey
   /** Deletes a key; its tokens stop working. */
   deleteKey(clientId: string): void
   /** Sets the lifetime in seconds of new v2 tokens. */
@@ -99,6 +123,20 @@ export declare class Emulator {
 }
 
 /**
+ * A token call running on the binding's runtime. The task writes its result into the
+ * handle and never calls into JavaScript, so nothing breaks when the JavaScript
+ * environment that started the call is torn down first. Used by the JavaScript entry;
+ * the package does not export it.
+ */
+export declare class PendingToken {
+  /**
+   * Returns the token once the call has finished, `null` while it is pending; throws
+   * the call's error if it failed.
+   */
+  poll(): string | null
+}
+
+/**
  * Fetches, caches and renews Setu bearer tokens for one API key.
  *
  * Background refresh runs on native threads that never keep the process alive. A
@@ -113,13 +151,6 @@ export declare class TokenManager {
    */
   constructor(options: TokenManagerOptions)
   /**
-   * Returns a usable token: from the cache while it is fresh, otherwise from one token
-   * request shared with every concurrent caller.
-   */
-  token(): Promise<string>
-  /** Fetches a new token even if the cached one is still usable. */
-  refresh(): Promise<string>
-  /**
    * Reports that the server rejected `token` with a 401. The cached token is discarded
    * only if it is still `token`; returns whether it was. Do not call it for a 403.
    */
@@ -129,11 +160,6 @@ export declare class TokenManager {
    * are dropped at once.
    */
   setCredentials(clientId: string, secret: string): void
-  /**
-   * Returns the headers for a Setu API call: `authorization` and, when configured,
-   * `x-setu-product-instance-id`.
-   */
-  authHeaders(): Promise<Record<string, string>>
   /** Returns the manager's counters. */
   stats(): TokenManagerStats
   /**

@@ -836,4 +836,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Emulator = nativeBinding.Emulator
+module.exports.PendingToken = nativeBinding.PendingToken
 module.exports.TokenManager = nativeBinding.TokenManager

@@ -4,6 +4,7 @@
 
 const { argumentError } = require('./errors');
 const { emit } = require('./events');
+const { isReplayable } = require('./fetch');
 
 const RETRIED = 'setuAuthRetried';
 
@@ -26,7 +27,7 @@ function axiosInterceptor(manager, instance) {
 
   const response = instance.interceptors.response.use(undefined, async (error) => {
     const config = error?.config;
-    if (error?.response?.status !== 401 || !config || config[RETRIED]) {
+    if (error?.response?.status !== 401 || !config || config[RETRIED] || !replayableData(config.data)) {
       throw error;
     }
 
@@ -40,6 +41,20 @@ function axiosInterceptor(manager, instance) {
     instance.interceptors.request.eject(request);
     instance.interceptors.response.eject(response);
   };
+}
+
+/**
+ * Checks whether axios can send `data` again: a plain object or array (sent as JSON) can,
+ * and so can the bodies fetch can replay. A stream or an async iterable is read by the
+ * first send.
+ */
+function replayableData(data) {
+  if (isReplayable(data)) return true;
+  if (typeof data !== 'object') return typeof data !== 'function';
+  if (typeof data.pipe === 'function' || typeof data.getReader === 'function') return false;
+  if (typeof data[Symbol.asyncIterator] === 'function') return false;
+  const proto = Object.getPrototypeOf(data);
+  return proto === Object.prototype || proto === null || Array.isArray(data);
 }
 
 function setHeader(config, name, value) {

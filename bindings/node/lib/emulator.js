@@ -1,9 +1,11 @@
 'use strict';
-// Emulator: the native emulator with errors converted to SetuAuthError.
+// Emulator: the native emulator with checked arguments and errors converted to
+// SetuAuthError.
 
 const { inspect } = require('node:util');
 const native = require('../native.js');
 const { callNative } = require('./errors');
+const { checkArguments } = require('./emulator-args');
 
 const METHODS = [
   'createKey',
@@ -20,20 +22,32 @@ const METHODS = [
   'clearFaults',
   'stats',
   'resetStats',
-  'stop',
 ];
 
-/** A local Setu token service on 127.0.0.1 for tests. */
+// Every emulator that was started and not stopped. Holding them here keeps a server
+// running when its Emulator object is no longer referenced; the garbage collector would
+// otherwise stop it. Native threads never keep the process alive, so this does not either.
+const running = new Set();
+
+/** A local Setu token service on 127.0.0.1 for tests. It runs until stop() or process exit. */
 class Emulator {
   #native;
 
   constructor(options) {
-    this.#native = callNative(() => new native.Emulator(options));
+    const args = checkArguments('constructor', [options]);
+    this.#native = callNative(() => new native.Emulator(...args));
+    running.add(this.#native);
   }
 
   /** The base URL to pass as `baseUrl`. */
   get url() {
     return this.#native.url;
+  }
+
+  /** Stops the server. Calling it again does nothing. */
+  stop() {
+    running.delete(this.#native);
+    this.#native.stop();
   }
 
   [inspect.custom]() {
@@ -45,7 +59,8 @@ class Emulator {
       const method = native.Emulator.prototype[name];
       Object.defineProperty(Emulator.prototype, name, {
         value: function (...args) {
-          return callNative(() => method.apply(this.#native, args));
+          const checked = checkArguments(name, args);
+          return callNative(() => method.apply(this.#native, checked));
         },
         writable: true,
         configurable: true,

@@ -39,14 +39,6 @@ function callNative(fn) {
   }
 }
 
-/** Awaits a native promise, converting its rejection. */
-async function awaitNative(promise) {
-  try {
-    return await promise;
-  } catch (error) {
-    throw fromNative(error);
-  }
-}
 
 function configError(message) {
   return new SetuAuthError(message, { code: 'invalid_config' });
@@ -56,4 +48,18 @@ function argumentError(message) {
   return new SetuAuthError(message, { code: 'invalid_argument' });
 }
 
-module.exports = { SetuAuthError, fromNative, callNative, awaitNative, configError, argumentError };
+function closedError() {
+  return new SetuAuthError('the token manager is closed; create a new one to fetch tokens', { code: 'closed' });
+}
+
+/** Describes a value's type for an error message, such as `a string` or `null`. */
+function describe(value) {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return 'an array';
+  if (Number.isNaN(value)) return 'NaN';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+module.exports = { SetuAuthError, fromNative, callNative, configError, argumentError, closedError, describe };

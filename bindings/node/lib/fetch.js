@@ -9,8 +9,8 @@ const { emit } = require('./events');
  * Returns a fetch-compatible function for Setu APIs. Options: `fetch`, the function to
  * wrap (default: the global fetch).
  */
-function authFetch(manager, options = {}) {
-  const base = options.fetch ?? globalThis.fetch;
+function authFetch(manager, options) {
+  const base = options?.fetch ?? globalThis.fetch;
   if (typeof manager?.authHeaders !== 'function') {
     throw argumentError('authFetch takes a TokenManager as its first argument');
   }
@@ -18,7 +18,8 @@ function authFetch(manager, options = {}) {
     throw argumentError('authFetch needs a fetch function: pass { fetch } on this Node version');
   }
 
-  return async function setuFetch(input, init = {}) {
+  return async function setuFetch(input, init) {
+    init ??= {};
     const first = await send(manager, base, input, init);
     if (first.response.status !== 401 || !replayable(init)) {
       return first.response;
@@ -44,9 +45,20 @@ async function send(manager, base, input, init) {
   return { response, token: auth.authorization.slice('Bearer '.length) };
 }
 
-/** Checks whether the body can be sent again: a stream body cannot. */
+/**
+ * Checks whether the body can be sent again. Strings, buffers, typed arrays, Blob,
+ * FormData and URLSearchParams can. The first send reads any other body, such as a stream
+ * or an async iterable.
+ */
 function replayable(init) {
-  return !(init.body instanceof ReadableStream);
+  return isReplayable(init.body);
 }
 
-module.exports = { authFetch };
+function isReplayable(body) {
+  if (body == null || typeof body === 'string') return true;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return true;
+  if (typeof SharedArrayBuffer === 'function' && body instanceof SharedArrayBuffer) return true;
+  return body instanceof Blob || body instanceof FormData || body instanceof URLSearchParams;
+}
+
+module.exports = { authFetch, isReplayable };

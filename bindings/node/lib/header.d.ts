@@ -47,3 +47,25 @@ export declare function authFetch(manager: TokenManager, options?: AuthFetchOpti
 /** Adds the auth headers to an axios instance's requests and retries once after a 401. Returns a function that removes the interceptors. */
 export declare function axiosInterceptor(manager: TokenManager, instance: unknown): () => void
 
+
+/** An emulator key as `createKey` and `regenerateKey` return it: with its secret. */
+export interface CreatedEmulatorKey extends EmulatorKey {
+  /** The secret. */
+  secret: string
+}
+
+/** The asynchronous methods of `TokenManager`, implemented by the JavaScript entry. */
+export interface TokenManager {
+  /**
+   * Returns a usable token: from the cache while it is fresh, otherwise from one token
+   * request shared with every concurrent caller.
+   */
+  token(): Promise<string>
+  /** Fetches a new token even if the cached one is still usable. */
+  refresh(): Promise<string>
+  /**
+   * Returns the headers for a Setu API call: `authorization` and, when configured,
+   * `x-setu-product-instance-id`.
+   */
+  authHeaders(): Promise<Record<string, string>>
+}

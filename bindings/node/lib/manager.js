@@ -5,13 +5,23 @@
 
 const { inspect } = require('node:util');
 const native = require('../native.js');
-const { argumentError, awaitNative, callNative } = require('./errors');
-const { checkOptions } = require('./options');
+const { argumentError, callNative, closedError, describe } = require('./errors');
+const { settle } = require('./pending');
+const { checkOptions, withOptionNames } = require('./options');
 
 const PRODUCT_INSTANCE_HEADER = 'x-setu-product-instance-id';
 
 // Monotonic milliseconds. A bound reference is cheaper per call than `performance.now()`.
 const now = performance.now.bind(performance);
+
+/** Calls the addon, naming options in invalid_config errors as JavaScript spells them. */
+function callWithOptionNames(fn) {
+  try {
+    return callNative(fn);
+  } catch (error) {
+    throw withOptionNames(error);
+  }
+}
 
 /** Fetches, caches and renews Setu bearer tokens for one API key. */
 class TokenManager {
@@ -21,10 +31,11 @@ class TokenManager {
   #until = 0;
   #generation = 0;
   #hits = 0;
+  #pending = null;
 
   constructor(options) {
     const checked = checkOptions(options);
-    this.#native = callNative(() => new native.TokenManager(checked));
+    this.#native = callWithOptionNames(() => new native.TokenManager(checked));
     this.#productInstanceId = this.#native.productInstanceId ?? null;
   }
 
@@ -45,7 +56,20 @@ class TokenManager {
       return fresh.token;
     }
 
-    const token = await awaitNative(this.#native.token());
+    // Concurrent callers share one native call and one poller until the copy is dropped.
+    if (this.#pending?.generation !== generation) {
+      const pending = { generation, promise: null };
+      pending.promise = this.#settle(generation, () => this.#native.startToken()).finally(() => {
+        if (this.#pending === pending) this.#pending = null;
+      });
+      this.#pending = pending;
+    }
+    return this.#pending.promise;
+  }
+
+  /** Starts a native call, waits for its handle to settle and keeps the token. */
+  async #settle(generation, start) {
+    const token = await settle(callNative(start));
     this.#keep(generation, token, this.#native.refreshIn(token));
     return token;
   }
@@ -57,8 +81,13 @@ class TokenManager {
     this.#until = now() + refreshInMs;
   }
 
+  #failIfClosed() {
+    if (this.#native.closed) throw closedError();
+  }
+
   #drop() {
     this.#generation++;
+    this.#pending = null;
     this.#token = null;
     this.#until = 0;
   }
@@ -67,16 +96,15 @@ class TokenManager {
   async refresh() {
     this.#drop();
     const generation = this.#generation;
-    const token = await awaitNative(this.#native.refresh());
-    this.#keep(generation, token, this.#native.refreshIn(token));
-    return token;
+    return this.#settle(generation, () => this.#native.startRefresh());
   }
 
   /** Reports a token the server rejected with 401; returns whether it was discarded. */
   invalidate(token) {
     if (typeof token !== 'string') {
-      throw argumentError(`invalidate takes the rejected token as a string, got a ${typeof token}`);
+      throw argumentError(`invalidate takes the rejected token as a string, got ${describe(token)}`);
     }
+    this.#failIfClosed();
     this.#drop();
     return this.#native.invalidate(token);
   }
@@ -86,8 +114,9 @@ class TokenManager {
     if (typeof clientId !== 'string' || typeof secret !== 'string') {
       throw argumentError('setCredentials takes the clientID and the secret as strings');
     }
+    this.#failIfClosed();
     this.#drop();
-    callNative(() => this.#native.setCredentials(clientId, secret));
+    callWithOptionNames(() => this.#native.setCredentials(clientId, secret));
   }
 
   /** Resolves to the headers for a Setu API call. */

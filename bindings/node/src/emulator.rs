@@ -97,7 +97,9 @@ pub struct EmulatorStats {
 
 /// A local emulator of Setu's token endpoints and a token-protected sample API
 /// (`GET /api/v2/sample`), listening on 127.0.0.1 on a free port. It runs on its own
-/// native thread and never keeps the process alive. Call `stop()` when done.
+/// native thread, never keeps the process alive, and runs until `stop()` is called or the
+/// process (or the worker that started it) ends, even when the object is no longer
+/// referenced.
 #[napi]
 pub struct Emulator {
     inner: Mutex<Option<emu::Emulator>>,
@@ -128,7 +130,7 @@ impl Emulator {
     }
 
     /// Creates an API key and returns it with its secret.
-    #[napi]
+    #[napi(ts_return_type = "CreatedEmulatorKey")]
     pub fn create_key(&self, spec: Option<KeySpec>) -> Result<EmulatorKey> {
         let spec = spec.map(to_spec).unwrap_or_default();
         let key = self.with(|e| e.create_key(spec))?;
@@ -155,7 +157,7 @@ impl Emulator {
     }
 
     /// Gives a key a new clientID and secret; the old pair and its tokens stop working.
-    #[napi]
+    #[napi(ts_return_type = "CreatedEmulatorKey")]
     pub fn regenerate_key(&self, client_id: String) -> Result<EmulatorKey> {
         let key = self.with(|e| e.regenerate_key(&client_id))?;
         Ok(from_api_key(key))
@@ -170,6 +172,7 @@ impl Emulator {
     /// Sets the lifetime in seconds of new v2 tokens.
     #[napi]
     pub fn set_token_lifetime(&self, seconds: u32) -> Result<()> {
+        check_lifetime(seconds)?;
         self.with(|e| {
             e.set_token_lifetime(u64::from(seconds));
             Ok(())
@@ -179,6 +182,7 @@ impl Emulator {
     /// Sets the lifetime in seconds of new login-flavour tokens.
     #[napi]
     pub fn set_login_token_lifetime(&self, seconds: u32) -> Result<()> {
+        check_lifetime(seconds)?;
         self.with(|e| {
             e.set_login_token_lifetime(u64::from(seconds));
             Ok(())
@@ -194,6 +198,12 @@ impl Emulator {
     /// Moves the emulator's clock by `seconds` from the real time.
     #[napi]
     pub fn set_clock_skew(&self, seconds: i64) -> Result<()> {
+        if seconds.abs() > emu::MAX_CLOCK_SKEW_SECONDS {
+            return Err(invalid_argument(format!(
+                "clock skew {seconds} s is out of range: use at most {} s either way",
+                emu::MAX_CLOCK_SKEW_SECONDS
+            )));
+        }
         self.with(|e| {
             e.set_clock_skew(seconds);
             Ok(())
@@ -267,6 +277,17 @@ impl Emulator {
             .ok_or_else(|| invalid_argument("the emulator was stopped; start a new one"))?;
         action(emulator).map_err(|e| invalid_argument(e.to_string()))
     }
+}
+
+/// Checks a global token lifetime, which the emulator would otherwise ignore with a log.
+fn check_lifetime(seconds: u32) -> Result<()> {
+    if !(1..=emu::MAX_TOKEN_LIFETIME).contains(&u64::from(seconds)) {
+        return Err(invalid_argument(format!(
+            "invalid token lifetime {seconds} s: pass a value from 1 to {} seconds",
+            emu::MAX_TOKEN_LIFETIME
+        )));
+    }
+    Ok(())
 }
 
 fn apply(config: &mut emu::EmulatorConfig, options: EmulatorOptions) -> Result<()> {

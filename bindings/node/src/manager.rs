@@ -1,10 +1,12 @@
 //! The native `TokenManager`: the engine's manager with JavaScript types.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use napi::bindgen_prelude::Result;
 use napi_derive::napi;
-use setu_auth::{PRODUCT_INSTANCE_HEADER, Token};
+use setu_auth::Token;
 
-use crate::error::{internal, to_napi};
+use crate::error::to_napi;
 use crate::options::{TokenManagerOptions, to_config};
 use crate::runtime;
 
@@ -60,21 +62,22 @@ impl TokenManager {
         Ok(Self { inner })
     }
 
-    /// Returns a usable token: from the cache while it is fresh, otherwise from one token
-    /// request shared with every concurrent caller.
-    #[napi]
-    pub async fn token(&self) -> Result<String> {
+    /// Starts a token call, or joins the one in flight, and returns its handle at once.
+    /// The result is served from the cache while it is fresh, otherwise from one token
+    /// request shared with every concurrent caller. The JavaScript entry polls the handle
+    /// instead of receiving a callback, so a worker can end with the call still pending.
+    #[napi(skip_typescript)]
+    pub fn start_token(&self) -> Result<PendingToken> {
         let manager = self.inner.clone();
-        let token = spawn(async move { manager.token().await }).await?;
-        Ok(token.as_str().to_owned())
+        PendingToken::spawn(async move { manager.token().await })
     }
 
-    /// Fetches a new token even if the cached one is still usable.
-    #[napi]
-    pub async fn refresh(&self) -> Result<String> {
+    /// Starts fetching a new token even if the cached one is still usable, and returns the
+    /// call's handle at once.
+    #[napi(skip_typescript)]
+    pub fn start_refresh(&self) -> Result<PendingToken> {
         let manager = self.inner.clone();
-        let token = spawn(async move { manager.refresh().await }).await?;
-        Ok(token.as_str().to_owned())
+        PendingToken::spawn(async move { manager.refresh().await })
     }
 
     /// Reports that the server rejected `token` with a 401. The cached token is discarded
@@ -91,19 +94,6 @@ impl TokenManager {
         self.inner
             .set_credentials(client_id, secret)
             .map_err(|error| to_napi(&error))
-    }
-
-    /// Returns the headers for a Setu API call: `authorization` and, when configured,
-    /// `x-setu-product-instance-id`.
-    #[napi(ts_return_type = "Promise<Record<string, string>>")]
-    pub async fn auth_headers(&self) -> Result<std::collections::HashMap<String, String>> {
-        let token = self.token().await?;
-        let mut headers = std::collections::HashMap::new();
-        headers.insert("authorization".to_owned(), format!("Bearer {token}"));
-        if let Some(id) = self.inner.product_instance_id() {
-            headers.insert(PRODUCT_INSTANCE_HEADER.to_ascii_lowercase(), id.to_owned());
-        }
-        Ok(headers)
     }
 
     /// Returns the manager's counters.
@@ -165,16 +155,45 @@ impl TokenManager {
     }
 }
 
-/// Runs an engine call on the binding's runtime and waits for it from napi's.
-async fn spawn<F>(future: F) -> Result<Token>
-where
-    F: Future<Output = std::result::Result<Token, setu_auth::Error>> + Send + 'static,
-{
-    let task = runtime::handle()?.spawn(future);
-    match task.await {
-        Ok(result) => result.map_err(|error| to_napi(&error)),
-        Err(error) => Err(internal(format!(
-            "the token task ended abnormally: {error}"
-        ))),
+/// The result slot of one token call, filled by the task running it.
+type Slot = Arc<Mutex<Option<std::result::Result<Token, setu_auth::Error>>>>;
+
+/// A token call running on the binding's runtime. The task writes its result into the
+/// handle and never calls into JavaScript, so nothing breaks when the JavaScript
+/// environment that started the call is torn down first. Used by the JavaScript entry;
+/// the package does not export it.
+#[napi]
+pub struct PendingToken {
+    slot: Slot,
+}
+
+#[napi]
+impl PendingToken {
+    /// Returns the token once the call has finished, `null` while it is pending; throws
+    /// the call's error if it failed.
+    #[napi]
+    pub fn poll(&self) -> Result<Option<String>> {
+        let slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            None => Ok(None),
+            Some(Ok(token)) => Ok(Some(token.as_str().to_owned())),
+            Some(Err(error)) => Err(to_napi(error)),
+        }
+    }
+}
+
+impl PendingToken {
+    /// Runs `future` on the binding's runtime with a handle for its result.
+    fn spawn<F>(future: F) -> Result<Self>
+    where
+        F: Future<Output = std::result::Result<Token, setu_auth::Error>> + Send + 'static,
+    {
+        let slot = Slot::default();
+        let filled = Arc::clone(&slot);
+        runtime::handle()?.spawn(async move {
+            let result = future.await;
+            *filled.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+        });
+        Ok(Self { slot })
     }
 }

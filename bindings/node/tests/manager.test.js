@@ -183,10 +183,10 @@ test('options: unknown keys, wrong types and bad values are invalid_config', () 
     [{ ...base, environment: 'prod' }, /invalid environment "prod"/],
     [{ ...base, flavor: 'v3' }, /invalid flavor "v3"/],
     [{ ...base, baseUrl: 'http://example.com' }, /plain http/],
-    [{ ...base, policy: { refreshShare: 1.5 } }, /invalid refresh_share 1.5/],
-    [{ ...base, policy: { maxBackoffMs: 1, minBackoffMs: 10 } }, /max_backoff/],
+    [{ ...base, policy: { refreshShare: 1.5 } }, /option policy.refreshShare is 1.5: use a share/],
+    [{ ...base, policy: { maxBackoffMs: 1, minBackoffMs: 10 } }, /policy.maxBackoffMs 1 is below policy.minBackoffMs 10/],
     [{ ...base, maxBodyBytes: 2 ** 40 }, /maxBodyBytes is 1099511627776/],
-    [{ ...base, maxBodyBytes: 10 }, /max_body_bytes 10 is too small/],
+    [{ ...base, maxBodyBytes: 10 }, /option maxBodyBytes is 10: use a whole number of bytes from 1024/],
   ];
 
   for (const [options, message] of cases) {
