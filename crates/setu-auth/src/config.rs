@@ -167,7 +167,7 @@ impl RefreshPolicy {
         }
         if !(self.jitter_share >= 0.0 && self.jitter_share < 0.5) {
             return Err(Error::config(format!(
-                "invalid jitter_share {}: use a value from 0 up to 0.5, such as 0.05",
+                "invalid jitter_share {}: use a value of at least 0 and below 0.5, such as 0.05",
                 self.jitter_share
             )));
         }
@@ -186,6 +186,7 @@ impl RefreshPolicy {
         }
         check_lifetime("default_lifetime", self.default_lifetime)?;
         check_positive("min_backoff", self.min_backoff)?;
+        check_positive("max_retry_after", self.max_retry_after)?;
         for (field, value) in [
             ("min_remaining", self.min_remaining),
             ("min_backoff", self.min_backoff),
@@ -259,13 +260,28 @@ impl Config {
     ///
     /// Returns [`crate::ErrorCode::InvalidConfig`] naming the first invalid field and the fix.
     pub fn validate(&self) -> Result<Url, Error> {
+        self.check()
+            .map_err(|error| error.redacting(self.secret.expose()))
+    }
+
+    fn check(&self) -> Result<Url, Error> {
         validate_credentials(&self.client_id, &self.secret)?;
         if let Some(id) = &self.product_instance_id {
+            if id.is_empty() {
+                return Err(Error::config(
+                    "product_instance_id is empty: pass the ID of your product instance, or none",
+                ));
+            }
             validate_header_value("product_instance_id", id)?;
         }
         self.policy.validate()?;
-        check_positive("connect_timeout", self.connect_timeout)?;
-        check_positive("request_timeout", self.request_timeout)?;
+        for (field, value) in [
+            ("connect_timeout", self.connect_timeout),
+            ("request_timeout", self.request_timeout),
+        ] {
+            check_positive(field, value)?;
+            check_at_most_a_day(field, value)?;
+        }
         if self.max_body_bytes < 1024 {
             return Err(Error::config(format!(
                 "max_body_bytes {} is too small for a token response: use at least 1024",
@@ -420,7 +436,7 @@ mod tests {
     use crate::ErrorCode;
 
     fn config(base: &str) -> Config {
-        let mut config = Config::new("client", "secret");
+        let mut config = Config::new("client", "hunter2pw");
         config.base_url = Some(base.to_owned());
         config
     }
@@ -473,6 +489,7 @@ mod tests {
             (Config::new("cli ent", "secret"), "whitespace"),
             (config("http://:hunter2pw@127.0.0.1:1"), "user info"),
             (config("https://user:hunter2pw@setu.example"), "user info"),
+            (config("http://setu.example/hunter2pw"), "plain http"),
         ];
 
         for (config, expected) in cases {
@@ -481,6 +498,19 @@ mod tests {
             assert!(error.message().contains(expected), "{error}");
             assert!(!error.message().contains("hunter2pw"), "{error}");
         }
+    }
+
+    #[test]
+    fn empty_product_instance_rejected() {
+        let mut config = Config::new("client", "secret");
+        config.product_instance_id = Some(String::new());
+
+        let error = config.validate().expect_err("empty");
+
+        assert!(
+            error.message().contains("product_instance_id is empty"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -148,6 +148,20 @@ impl Error {
         )
     }
 
+    /// Replaces `secret` in the message, for errors that quote user input.
+    pub(crate) fn redacting(mut self, secret: &str) -> Self {
+        if !secret.is_empty() {
+            self.0.message = self.0.message.replace(secret, "[redacted]");
+        }
+        self
+    }
+
+    /// Caps the server's `Retry-After` at `max`.
+    pub(crate) fn capping_retry_after(mut self, max: Duration) -> Self {
+        self.0.retry_after = self.0.retry_after.map(|wait| wait.min(max));
+        self
+    }
+
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);
         self

@@ -148,7 +148,10 @@ impl Inner {
         tracing::debug!(target: "setu_auth", client_id, attempt, flavor = %self.flavor, "requesting a token");
 
         let started = self.clock.now();
-        let result = request.send(&self.http).await;
+        let result = request
+            .send(&self.http)
+            .await
+            .map_err(|error| error.capping_retry_after(self.policy.max_retry_after));
         let duration_ms = self.clock.now().saturating_sub(started).as_millis() as u64;
 
         match &result {

@@ -113,7 +113,8 @@ impl TokenManager {
     ///
     /// # Errors
     ///
-    /// [`crate::ErrorCode::InvalidConfig`] when either value is empty or malformed.
+    /// [`crate::ErrorCode::InvalidConfig`] when either value is empty or malformed, and
+    /// [`crate::ErrorCode::Closed`] after [`TokenManager::close`].
     pub fn set_credentials(
         &self,
         client_id: impl Into<String>,
@@ -122,6 +123,9 @@ impl TokenManager {
         let client_id = client_id.into();
         let secret = secret.into();
         validate_credentials(&client_id, &secret)?;
+        if self.is_closed() {
+            return Err(Error::closed());
+        }
 
         self.inner.set_credentials(client_id, secret);
         Ok(())

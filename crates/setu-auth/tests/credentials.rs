@@ -92,3 +92,16 @@ async fn swap_clears_negative_cache() {
         .await
         .expect("token with the right secret");
 }
+
+#[tokio::test]
+async fn swap_after_close_rejected() {
+    let setup = Setup::new();
+    let manager = setup.manager();
+    manager.close();
+
+    let error = manager
+        .set_credentials(setup.key.client_id.clone(), setup.key.secret.clone())
+        .expect_err("closed");
+
+    assert_eq!(error.code(), ErrorCode::Closed);
+}

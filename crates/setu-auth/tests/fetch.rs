@@ -256,3 +256,18 @@ async fn build_outside_runtime_is_config_error() {
     assert_eq!(error.code(), ErrorCode::InvalidConfig);
     assert!(error.message().contains("runtime"), "{error}");
 }
+
+#[tokio::test]
+async fn retry_after_capped_by_policy() {
+    let setup = Setup::new();
+    setup.emulator.push_fault(action(FaultAction::Respond {
+        status: 429,
+        headers: vec![("Retry-After".into(), "3600".into())],
+        body: None,
+    }));
+    let manager = setup.manager();
+
+    let error = within(manager.token()).await.expect_err("limited");
+
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(60)));
+}
