@@ -13,7 +13,7 @@ fi
 venv="$(cd "$venv" && pwd)"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet \
-    pytest pytest-asyncio pytest-benchmark requests httpx ruff
+    pytest pytest-asyncio pytest-benchmark requests httpx ruff mypy
 
 # The package itself, through its PEP 517 build (maturin, release profile).
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps ./bindings/python
@@ -34,6 +34,11 @@ cd bindings/python
 
 # Stub drift: the committed _native.pyi must match the built extension.
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_stubs.py
+
+# The stubs under a strict type checker: they match the extension, and a small program
+# that uses the package the common ways type-checks.
+"$venv/bin/python" -m mypy.stubtest setu_auth._native
+"$venv/bin/python" -m mypy --strict tests/typed/usage.py
 
 # The whole suite; benchmarks run once each as plain tests.
 "$venv/bin/python" -m pytest -p no:cacheprovider --benchmark-disable tests

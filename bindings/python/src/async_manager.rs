@@ -21,7 +21,7 @@ use crate::manager::start;
 type Convert = fn(Python<'_>, &Core, &Token) -> PyResult<Py<PyAny>>;
 
 /// Fetches, caches and renews Setu bearer tokens, with awaitable methods for asyncio.
-#[pyclass(frozen, module = "setu_auth._native")]
+#[pyclass(frozen, weakref, module = "setu_auth._native")]
 pub struct AsyncTokenManager {
     core: Arc<Core>,
 }
@@ -79,12 +79,13 @@ impl AsyncTokenManager {
         })
     }
 
-    /// Returns an awaitable of a usable token.
+    /// Returns a coroutine of a usable token.
     fn token(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         if let Some(token) = self.core.hot(py).or_else(|| self.core.fresh(py)) {
-            return ready(py, token.into_any());
+            return coroutine(py, ready(py, token.into_any())?);
         }
-        self.spawn(py, as_text, |manager| async move { manager.token().await })
+        let future = self.spawn(py, as_text, |manager| async move { manager.token().await })?;
+        coroutine(py, future)
     }
 
     /// Returns the cached token if it is usable, or `None`, without waiting.
@@ -92,14 +93,15 @@ impl AsyncTokenManager {
         self.core.cached(py)
     }
 
-    /// Returns an awaitable of a new token, fetched even if the cached one is usable.
+    /// Returns a coroutine of a new token, fetched even if the cached one is usable.
     fn refresh(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.core.forget(py);
-        self.spawn(
+        let future = self.spawn(
             py,
             as_text,
             |manager| async move { manager.refresh().await },
-        )
+        )?;
+        coroutine(py, future)
     }
 
     /// Reports that the server rejected `token` with a 401; returns whether the cached
@@ -118,17 +120,18 @@ impl AsyncTokenManager {
         Ok(())
     }
 
-    /// Returns an awaitable of the headers for a Setu API call.
+    /// Returns a coroutine of the headers for a Setu API call.
     fn auth_headers(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         if let Some(token) = self.core.hot(py).or_else(|| self.core.fresh(py)) {
             let headers = self.core.headers(py, &token.bind(py).to_cow()?)?;
-            return ready(py, headers.into_any().unbind());
+            return coroutine(py, ready(py, headers.into_any().unbind())?);
         }
-        self.spawn(
+        let future = self.spawn(
             py,
             as_headers,
             |manager| async move { manager.token().await },
-        )
+        )?;
+        coroutine(py, future)
     }
 
     /// Returns the manager's counters.
@@ -166,7 +169,7 @@ impl AsyncTokenManager {
     #[pyo3(signature = (*_args))]
     fn __aexit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         self.core.close(py);
-        ready(py, false.into_pyobject(py)?.to_owned().into_any().unbind())
+        ready(py, py.None())
     }
 
     fn __repr__(&self) -> String {
@@ -275,6 +278,18 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Option<Bound<'_, PyAny>>> {
 
     let event_loop = get.bind(py).call0()?;
     Ok((!event_loop.is_none()).then_some(event_loop))
+}
+
+/// Wraps an awaitable in a coroutine, so `asyncio.create_task` and `asyncio.run` accept
+/// it as they accept the result of an `async def` call.
+fn coroutine(py: Python<'_>, awaitable: Py<PyAny>) -> PyResult<Py<PyAny>> {
+    static WAIT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let wait = WAIT.get_or_try_init(py, || {
+        py.import("setu_auth._aio")?
+            .getattr("wait")
+            .map(Bound::unbind)
+    })?;
+    Ok(wait.bind(py).call1((awaitable,))?.unbind())
 }
 
 fn ready(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {

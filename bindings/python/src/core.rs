@@ -18,7 +18,36 @@ const CLOCK_MARGIN: Duration = Duration::from_millis(20);
 pub struct Core {
     engine: BlockingTokenManager,
     hot: GilCell<Option<Hot>>,
-    local_hits: GilCell<Cell<u64>>,
+    local_hits: GilCell<Cell<LocalHits>>,
+}
+
+/// Cache hits served from the binding's copy, counted per process: a forked child
+/// starts again from zero, as the engine's counters do.
+#[derive(Clone, Copy)]
+struct LocalHits {
+    epoch: u64,
+    hits: u64,
+}
+
+impl LocalHits {
+    /// Returns the hits counted in this process.
+    fn current(self) -> u64 {
+        if self.epoch == fork::epoch() {
+            self.hits
+        } else {
+            0
+        }
+    }
+
+    /// Returns the count with one more hit in the process of fork epoch `epoch`.
+    #[inline]
+    fn plus_one(self, epoch: u64) -> Self {
+        let before = if self.epoch == epoch { self.hits } else { 0 };
+        Self {
+            epoch,
+            hits: before + 1,
+        }
+    }
 }
 
 /// The current token, converted once, and how long it may be returned without asking the
@@ -37,7 +66,10 @@ impl Core {
         Ok(Self {
             engine: BlockingTokenManager::new(config)?,
             hot: GilCell::new(None),
-            local_hits: GilCell::new(Cell::new(0)),
+            local_hits: GilCell::new(Cell::new(LocalHits {
+                epoch: fork::epoch(),
+                hits: 0,
+            })),
         })
     }
 
@@ -55,7 +87,7 @@ impl Core {
         }
 
         let hits = self.local_hits.get(py);
-        hits.set(hits.get() + 1);
+        hits.set(hits.get().plus_one(hot.epoch));
         Some(hot.text.clone_ref(py))
     }
 
@@ -122,8 +154,13 @@ impl Core {
 
     /// Returns the engine's counters plus the hits served from the binding's copy.
     pub fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let stats = self.engine.stats();
-        let local_hits = self.local_hits.get(py).get();
+        // The engine's manager for this process: in a forked child the first call starts
+        // a fresh one, so the child's counters start from zero whichever call comes first.
+        let stats = match self.engine.manager() {
+            Ok(manager) => manager.stats(),
+            Err(_) => self.engine.stats(),
+        };
+        let local_hits = self.local_hits.get(py).get().current();
         let dict = PyDict::new(py);
 
         dict.set_item("token_requests", stats.token_requests)?;

@@ -11,7 +11,7 @@ use setu_auth_emulator::{
 };
 
 /// A running emulator on a free port of 127.0.0.1.
-#[pyclass(frozen, module = "setu_auth._native")]
+#[pyclass(frozen, weakref, module = "setu_auth._native")]
 pub struct Emulator {
     server: Mutex<Option<Server>>,
     url: String,
@@ -225,6 +225,14 @@ impl Drop for Emulator {
             std::mem::forget(self.lock().take());
         }
     }
+}
+
+/// Adds the emulator's argument limits to the module, so the Python wrapper checks
+/// arguments before they reach a fixed-width integer.
+pub fn add_limits(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("EMULATOR_MAX_TOKEN_LIFETIME", MAX_TOKEN_LIFETIME)?;
+    module.add("EMULATOR_MAX_CLOCK_SKEW", MAX_CLOCK_SKEW_SECONDS)?;
+    Ok(())
 }
 
 fn lifetime(seconds: u64) -> PyResult<u64> {

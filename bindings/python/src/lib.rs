@@ -13,6 +13,7 @@ mod errors;
 mod fork;
 mod logging;
 mod manager;
+mod wait;
 
 use pyo3::prelude::*;
 
@@ -28,6 +29,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(logging::interpreter_exiting, module)?)?;
     module.add("ERROR_CODES", errors::error_codes())?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    emulator::add_limits(module)?;
 
     logging::install();
     Ok(())

@@ -9,9 +9,10 @@ use crate::config::Settings;
 use crate::core::Core;
 use crate::errors;
 use crate::logging;
+use crate::wait;
 
 /// Fetches, caches and renews Setu bearer tokens, with blocking methods.
-#[pyclass(frozen, module = "setu_auth._native")]
+#[pyclass(frozen, weakref, module = "setu_auth._native")]
 pub struct TokenManager {
     core: Core,
 }
@@ -88,10 +89,12 @@ impl TokenManager {
         logging::sync_from_python(py);
         self.core.forget(py);
 
-        let engine = self.core.engine();
-        let token = py
-            .detach(|| engine.refresh())
-            .map_err(|e| errors::to_py(py, &e))?;
+        let token = wait::run(
+            py,
+            self.core.engine(),
+            |engine| engine.refresh(),
+            |manager| async move { manager.refresh().await },
+        )?;
         Ok(self.core.text_for(py, &token))
     }
 
@@ -150,9 +153,8 @@ impl TokenManager {
     }
 
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) {
         self.core.close(py);
-        false
     }
 
     fn __repr__(&self) -> String {
@@ -168,10 +170,12 @@ impl TokenManager {
         refuse_inside_event_loop(py, "token")?;
         logging::sync_from_python(py);
 
-        let engine = self.core.engine();
-        let token = py
-            .detach(|| engine.token())
-            .map_err(|e| errors::to_py(py, &e))?;
+        let token = wait::run(
+            py,
+            self.core.engine(),
+            |engine| engine.token(),
+            |manager| async move { manager.token().await },
+        )?;
         Ok(self.core.text_for(py, &token))
     }
 }

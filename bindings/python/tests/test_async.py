@@ -112,3 +112,25 @@ def test_loops_in_threads(async_manager: AsyncTokenManager, emulator: Emulator) 
         thread.join()
     assert len(results) == 8
     assert len(set(results)) == 1
+
+
+async def test_methods_return_coroutines_for_create_task(
+    async_manager: AsyncTokenManager,
+) -> None:
+    fetched = await asyncio.create_task(async_manager.token())
+    cached = asyncio.create_task(async_manager.token())
+    headers = asyncio.create_task(async_manager.auth_headers())
+    refreshed = asyncio.create_task(async_manager.refresh())
+
+    assert await cached == fetched
+    assert (await headers)["Authorization"] == f"Bearer {fetched}"
+    assert await refreshed != fetched
+
+
+async def test_async_with_does_not_swallow_exceptions(
+    emulator: Emulator, key: ApiKey
+) -> None:
+    with pytest.raises(LookupError):
+        async with AsyncTokenManager(**settings(emulator, key)) as manager:
+            raise LookupError("raised inside the block")
+    assert await manager.__aexit__(None, None, None) is None

@@ -49,7 +49,7 @@ def test_lifetimes(emulator: Emulator) -> None:
     assert emulator.list_keys()[0].token_lifetime == 45
     emulator.set_key_token_lifetime(key.client_id, None)
     assert emulator.list_keys()[0].token_lifetime is None
-    with pytest.raises(ValueError, match="token lifetime"):
+    with pytest.raises(ValueError, match="invalid seconds 0"):
         emulator.set_token_lifetime(0)
 
 
@@ -80,7 +80,7 @@ def test_faults_and_counters(emulator: Emulator) -> None:
 
 def test_clock_skew_range(emulator: Emulator) -> None:
     emulator.set_clock_skew(-60)
-    with pytest.raises(ValueError, match="clock skew"):
+    with pytest.raises(ValueError, match="invalid seconds 1000000000000"):
         emulator.set_clock_skew(10**12)
 
 
@@ -92,3 +92,30 @@ def test_stop() -> None:
     emulator.stop()
     with pytest.raises(RuntimeError, match="stopped"):
         emulator.stats()
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda em: em.set_token_lifetime(-1), "seconds"),
+        (lambda em: em.set_login_token_lifetime(2**70), "seconds"),
+        (lambda em: em.set_key_token_lifetime("x", -5), "seconds"),
+        (lambda em: em.create_key(token_lifetime=-1), "token_lifetime"),
+        (lambda em: em.set_clock_skew(10**20), "seconds"),
+        (lambda em: em.set_clock_skew(-(10**20)), "seconds"),
+        (lambda em: em.push_fault("delay", delay_ms=2**64), "delay_ms"),
+        (lambda em: em.push_fault("delay", delay_ms=-1), "delay_ms"),
+        (lambda em: em.push_fault("respond", status=-500), "status"),
+        (lambda em: em.push_fault("drop", times=-1), "times"),
+    ],
+)
+def test_out_of_range_arguments_name_the_argument(
+    emulator: Emulator, call, argument: str
+) -> None:
+    with pytest.raises(ValueError, match=f"invalid {argument} "):
+        call(emulator)
+
+
+def test_out_of_range_lifetime_at_start() -> None:
+    with pytest.raises(ValueError, match="invalid login_token_lifetime -1"):
+        Emulator(login_token_lifetime=-1)

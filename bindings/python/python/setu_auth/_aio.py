@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Awaitable, TypeVar
+
+T = TypeVar("T")
 
 
 def resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
@@ -14,3 +16,8 @@ def resolve(future: "asyncio.Future[Any]", ok: bool, value: Any) -> None:
         future.set_result(value)
     else:
         future.set_exception(value)
+
+
+async def wait(awaitable: Awaitable[T]) -> T:
+    """Awaits `awaitable`: the coroutine that AsyncTokenManager's methods return."""
+    return await awaitable

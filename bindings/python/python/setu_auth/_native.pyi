@@ -1,10 +1,26 @@
 """Type stubs of the extension module setu_auth._native."""
 
-from typing import Any, Awaitable, Dict, Generator, List, Optional
+from typing import Any, Awaitable, Coroutine, Dict, Generator, List, Optional
 
-from typing_extensions import Self
+from typing_extensions import Self, final
+
+__all__ = [
+    "ERROR_CODES",
+    "EMULATOR_MAX_CLOCK_SKEW",
+    "EMULATOR_MAX_TOKEN_LIFETIME",
+    "AsyncTokenManager",
+    "Emulator",
+    "Ready",
+    "TokenManager",
+    "interpreter_exiting",
+    "sync_log_level",
+    "_FloorForBenchmark",
+    "__version__",
+]
 
 ERROR_CODES: List[str]
+EMULATOR_MAX_CLOCK_SKEW: int
+EMULATOR_MAX_TOKEN_LIFETIME: int
 __version__: str
 
 def sync_log_level() -> None:
@@ -13,6 +29,7 @@ def sync_log_level() -> None:
 def interpreter_exiting() -> None:
     """Stops forwarding log events; called at interpreter exit."""
 
+@final
 class TokenManager:
     """Fetches, caches and renews Setu bearer tokens, with blocking methods."""
 
@@ -51,10 +68,15 @@ class TokenManager:
     @property
     def product_instance_id(self) -> Optional[str]: ...
     def __enter__(self) -> Self: ...
-    def __exit__(self, *_args: Any) -> bool: ...
+    def __exit__(self, *_args: Any) -> None: ...
 
+@final
 class AsyncTokenManager:
-    """Fetches, caches and renews Setu bearer tokens, with awaitable methods."""
+    """Fetches, caches and renews Setu bearer tokens, with awaitable methods.
+
+    ``token``, ``refresh`` and ``auth_headers`` return coroutines: await them, or pass
+    them to ``asyncio.create_task``.
+    """
 
     def __new__(
         cls,
@@ -76,12 +98,12 @@ class AsyncTokenManager:
         connect_timeout: Optional[float] = None,
         request_timeout: Optional[float] = None,
     ) -> Self: ...
-    def token(self) -> Awaitable[str]: ...
+    def token(self) -> Coroutine[Any, Any, str]: ...
     def cached_token(self) -> Optional[str]: ...
-    def refresh(self) -> Awaitable[str]: ...
+    def refresh(self) -> Coroutine[Any, Any, str]: ...
     def invalidate(self, token: str) -> bool: ...
     def set_credentials(self, client_id: str, secret: str) -> None: ...
-    def auth_headers(self) -> Awaitable[Dict[str, str]]: ...
+    def auth_headers(self) -> Coroutine[Any, Any, Dict[str, str]]: ...
     def stats(self) -> Dict[str, int]: ...
     def close(self) -> None: ...
     @property
@@ -91,8 +113,9 @@ class AsyncTokenManager:
     @property
     def product_instance_id(self) -> Optional[str]: ...
     def __aenter__(self) -> Awaitable[Self]: ...
-    def __aexit__(self, *_args: Any) -> Awaitable[bool]: ...
+    def __aexit__(self, *_args: Any) -> Awaitable[None]: ...
 
+@final
 class Ready:
     """An awaitable whose result is already known."""
 
@@ -100,6 +123,7 @@ class Ready:
     def __iter__(self) -> Self: ...
     def __next__(self) -> Any: ...
 
+@final
 class Emulator:
     """A running emulator on a free port of 127.0.0.1."""
 
@@ -141,6 +165,7 @@ class Emulator:
     def reset_stats(self) -> None: ...
     def stop(self) -> None: ...
 
+@final
 class _FloorForBenchmark:
     """Returns a stored string: the floor of the token() benchmark. Private."""
 

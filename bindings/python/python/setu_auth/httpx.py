@@ -9,8 +9,10 @@
     async with httpx.AsyncClient(auth=SetuAuth(async_manager)) as client:
         response = await client.get("https://uat.setu.co/api/...")
 
-Each request gets the manager's headers. On a 401 the token is reported with
-``invalidate`` and the request is sent once more with a new token.
+Each request gets the manager's headers. On a 401 from the request's own host the token
+is reported with ``invalidate`` and the request is sent once more with a new token. A 401
+from another host (after a redirect) is returned as it is, and so is a 401 for a
+streamed body, which cannot be sent twice.
 
 A ``TokenManager`` serves both client kinds: in an ``AsyncClient`` a token that is not
 cached is fetched in a worker thread, so the event loop never blocks. An
@@ -20,7 +22,7 @@ cached is fetched in a worker thread, so the event loop never blocks. An
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncGenerator, Dict, Generator, Union
+from typing import AsyncGenerator, Dict, Generator, Optional, Tuple, Union
 
 import httpx
 
@@ -54,7 +56,7 @@ class SetuAuth(httpx.Auth):
 
         request.headers.update(manager.auth_headers())
         response = yield request
-        if response.status_code != 401:
+        if not _should_retry(request, response):
             return
 
         manager.invalidate(_sent_token(request))
@@ -66,7 +68,7 @@ class SetuAuth(httpx.Auth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         request.headers.update(await self._headers())
         response = yield request
-        if response.status_code != 401:
+        if not _should_retry(request, response):
             return
 
         self._manager.invalidate(_sent_token(request))
@@ -85,6 +87,23 @@ class SetuAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"SetuAuth({self._manager!r})"
+
+
+def _should_retry(request: httpx.Request, response: httpx.Response) -> bool:
+    """Returns whether a 401 rejected our token on `request`, and `request` can be resent.
+
+    After redirects `response` may come from another origin, whose 401 is not about our
+    token. A streamed body was consumed by the first attempt.
+    """
+    if response.status_code != 401:
+        return False
+    if _origin(response.request.url) != _origin(request.url):
+        return False
+    return isinstance(request.stream, httpx.ByteStream) or hasattr(request, "_content")
+
+
+def _origin(url: httpx.URL) -> Tuple[str, str, Optional[int]]:
+    return (url.scheme, url.host, url.port)
 
 
 def _sent_token(request: httpx.Request) -> str:

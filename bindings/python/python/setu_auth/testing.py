@@ -68,8 +68,10 @@ class Emulator:
         environment: Optional[str] = None,
     ) -> None:
         self._native = _native.Emulator(
-            token_lifetime=token_lifetime,
-            login_token_lifetime=login_token_lifetime,
+            token_lifetime=_lifetime("token_lifetime", token_lifetime),
+            login_token_lifetime=_lifetime(
+                "login_token_lifetime", login_token_lifetime
+            ),
             environment=environment,
         )
 
@@ -99,7 +101,7 @@ class Emulator:
             products=list(products) if products is not None else None,
             client_id=client_id,
             secret=secret,
-            token_lifetime=token_lifetime,
+            token_lifetime=_lifetime("token_lifetime", token_lifetime),
             environment=environment,
         )
         return _api_key(json.loads(text))
@@ -126,19 +128,20 @@ class Emulator:
 
     def set_token_lifetime(self, seconds: int) -> None:
         """Sets the lifetime of new v2 tokens."""
-        self._native.set_token_lifetime(seconds)
+        self._native.set_token_lifetime(_lifetime("seconds", seconds))
 
     def set_login_token_lifetime(self, seconds: int) -> None:
         """Sets the lifetime of new login-flavour tokens."""
-        self._native.set_login_token_lifetime(seconds)
+        self._native.set_login_token_lifetime(_lifetime("seconds", seconds))
 
     def set_key_token_lifetime(self, client_id: str, seconds: Optional[int]) -> None:
         """Sets, or with ``None`` clears, one key's lifetime for both flavours."""
-        self._native.set_key_token_lifetime(client_id, seconds)
+        self._native.set_key_token_lifetime(client_id, _lifetime("seconds", seconds))
 
     def set_clock_skew(self, seconds: int) -> None:
         """Moves the emulator's wall clock, which dates tokens and checks their expiry."""
-        self._native.set_clock_skew(seconds)
+        limit = _native.EMULATOR_MAX_CLOCK_SKEW
+        self._native.set_clock_skew(_integer("seconds", seconds, -limit, limit))
 
     def push_fault(
         self,
@@ -159,12 +162,12 @@ class Emulator:
         """
         fault: Dict[str, Any] = {
             "action": action,
-            "times": times,
+            "times": _integer("times", times, 0, _U32_MAX),
             "target": target,
-            "delayMs": delay_ms,
+            "delayMs": _integer("delay_ms", delay_ms, 0, _MAX_DELAY_MS),
         }
         if status is not None:
-            fault["status"] = status
+            fault["status"] = _integer("status", status, 100, 999)
         if headers is not None:
             fault["headers"] = dict(headers)
         if body is not None:
@@ -199,6 +202,30 @@ class Emulator:
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+
+_U32_MAX = 2**32 - 1
+
+# A day: longer than any test waits, far below the emulator's 64-bit limit.
+_MAX_DELAY_MS = 24 * 60 * 60 * 1000
+
+
+def _integer(name: str, value: int, low: int, high: int) -> int:
+    """Returns `value` if it is an int from `low` to `high`, or raises naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(
+            f"invalid {name} {value}: pass an integer from {low} to {high}"
+        )
+    return value
+
+
+def _lifetime(name: str, seconds: Optional[int]) -> Optional[int]:
+    """Checks an optional token lifetime in seconds."""
+    if seconds is None:
+        return None
+    return _integer(name, seconds, 1, _native.EMULATOR_MAX_TOKEN_LIFETIME)
 
 
 def _key_info(item: Mapping[str, Any]) -> KeyInfo:
