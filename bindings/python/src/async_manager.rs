@@ -34,7 +34,8 @@ impl AsyncTokenManager {
         *, client_id, secret, environment=None, base_url=None, flavor=None,
         product_instance_id=None, refresh_share=None, jitter_share=None, min_remaining=None,
         default_lifetime=None, min_backoff=None, max_backoff=None, negative_ttl=None,
-        max_retry_after=None, connect_timeout=None, request_timeout=None
+        max_retry_after=None, connect_timeout=None, request_timeout=None, store=None,
+        store_dir=None, redis_url=None, redis_timeout=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -55,6 +56,10 @@ impl AsyncTokenManager {
         max_retry_after: Option<f64>,
         connect_timeout: Option<f64>,
         request_timeout: Option<f64>,
+        store: Option<String>,
+        store_dir: Option<String>,
+        redis_url: Option<String>,
+        redis_timeout: Option<f64>,
     ) -> PyResult<Self> {
         let settings = Settings {
             client_id,
@@ -73,6 +78,10 @@ impl AsyncTokenManager {
             max_retry_after,
             connect_timeout,
             request_timeout,
+            store,
+            store_dir,
+            redis_url,
+            redis_timeout,
         };
         Ok(Self {
             core: Arc::new(start(py, settings)?),

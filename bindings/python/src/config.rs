@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use pyo3::prelude::*;
-use setu_auth::{Config, ErrorCode, RefreshPolicy};
+use setu_auth::{Config, ErrorCode, RefreshPolicy, StoreConfig};
 
 use crate::errors;
 
@@ -26,6 +26,10 @@ pub struct Settings {
     pub max_retry_after: Option<f64>,
     pub connect_timeout: Option<f64>,
     pub request_timeout: Option<f64>,
+    pub store: Option<String>,
+    pub store_dir: Option<String>,
+    pub redis_url: Option<String>,
+    pub redis_timeout: Option<f64>,
 }
 
 impl Settings {
@@ -33,6 +37,7 @@ impl Settings {
     pub fn into_config(self, py: Python<'_>) -> PyResult<Config> {
         let invalid = |message: String| errors::new_py(py, ErrorCode::InvalidConfig, message);
         let policy = policy(&self, &invalid)?;
+        let store = store(&self, &invalid)?;
         let mut config = Config::new(self.client_id, self.secret);
 
         config.environment = self
@@ -50,8 +55,46 @@ impl Settings {
         if let Some(value) = self.request_timeout {
             config.request_timeout = seconds("request_timeout", value, &invalid)?;
         }
+        config.store = store;
         config.validate().map_err(|e| errors::to_py(py, &e))?;
         Ok(config)
+    }
+}
+
+/// Converts `store`, `store_dir`, `redis_url` and `redis_timeout` into a [`StoreConfig`].
+fn store(settings: &Settings, invalid: &impl Fn(String) -> PyErr) -> PyResult<StoreConfig> {
+    let kind = settings.store.as_deref().unwrap_or("memory");
+    if settings.store_dir.is_some() && kind != "file" {
+        return Err(invalid(format!(
+            "store_dir is set but store is {kind:?}: pass store=\"file\" with it"
+        )));
+    }
+    if (settings.redis_url.is_some() || settings.redis_timeout.is_some()) && kind != "redis" {
+        return Err(invalid(format!(
+            "redis_url or redis_timeout is set but store is {kind:?}: pass store=\"redis\" with it"
+        )));
+    }
+
+    match kind {
+        "memory" => Ok(StoreConfig::Memory),
+        "file" => Ok(StoreConfig::File {
+            dir: settings.store_dir.as_ref().map(Into::into),
+        }),
+        "redis" => {
+            let Some(url) = settings.redis_url.clone() else {
+                return Err(invalid(
+                    "store=\"redis\" needs redis_url, such as \"redis://127.0.0.1:6379\"".into(),
+                ));
+            };
+            let timeout = match settings.redis_timeout {
+                Some(value) => seconds("redis_timeout", value, invalid)?,
+                None => StoreConfig::DEFAULT_REDIS_TIMEOUT,
+            };
+            Ok(StoreConfig::Redis { url, timeout })
+        }
+        other => Err(invalid(format!(
+            "invalid store {other:?}: use \"memory\", \"file\" or \"redis\""
+        ))),
     }
 }
 

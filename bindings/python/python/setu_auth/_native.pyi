@@ -52,6 +52,10 @@ class TokenManager:
         max_retry_after: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         request_timeout: Optional[float] = None,
+        store: Optional[str] = None,
+        store_dir: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        redis_timeout: Optional[float] = None,
     ) -> Self: ...
     def token(self) -> str: ...
     def cached_token(self) -> Optional[str]: ...
@@ -97,6 +101,10 @@ class AsyncTokenManager:
         max_retry_after: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         request_timeout: Optional[float] = None,
+        store: Optional[str] = None,
+        store_dir: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        redis_timeout: Optional[float] = None,
     ) -> Self: ...
     def token(self) -> Coroutine[Any, Any, str]: ...
     def cached_token(self) -> Optional[str]: ...
