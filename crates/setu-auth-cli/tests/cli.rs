@@ -232,6 +232,27 @@ fn emulator_duplicate_key_exits_2() {
     assert_eq!(output.status.code(), Some(2));
 }
 
+#[test]
+fn token_without_home_skips_file_store() {
+    let (emulator, id, secret) = emulator_with_key();
+
+    let output = setu_auth()
+        .args(["token", "--base-url", &emulator.url()])
+        .env("SETU_CLIENT_ID", &id)
+        .env("SETU_CLIENT_SECRET", &secret)
+        .env_remove("HOME")
+        .env_remove("XDG_CACHE_HOME")
+        .output()
+        .expect("runs");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("without the shared file store"));
+}
+
 /// A bare HTTP/1.1 GET over a TCP socket, so the test needs no HTTP client crate.
 fn reqwest_free_get(base: &str, path: &str) -> String {
     use std::io::{Read, Write};

@@ -48,8 +48,15 @@ impl StoredToken {
         if text.len() > MAX_ENTRY_BYTES {
             return Err(format!("entry of {} bytes is too large", text.len()));
         }
-        let entry: Self =
-            serde_json::from_str(text).map_err(|error| format!("entry is not valid: {error}"))?;
+        // serde_json's messages quote string values, which may be tokens: only the
+        // position is kept.
+        let entry: Self = serde_json::from_str(text).map_err(|error| {
+            format!(
+                "entry is not a valid token entry (line {}, column {})",
+                error.line(),
+                error.column()
+            )
+        })?;
         if entry.v != 1 {
             return Err(format!("entry has unknown format version {}", entry.v));
         }
@@ -77,6 +84,11 @@ impl StoredToken {
     /// is left.
     pub(crate) fn remaining(&self, now: SystemTime, skew: Duration) -> Option<Duration> {
         let left = self.expires_at().duration_since(now).ok()?;
+        if left > self.lifetime().saturating_add(skew) {
+            // Expiring later than a fresh token could: written by a clock that ran ahead,
+            // or forged. Its real age is unknown, so it is not used.
+            return None;
+        }
         let left = left.min(self.lifetime()).checked_sub(skew)?;
         (!left.is_zero()).then_some(left)
     }
@@ -97,6 +109,23 @@ mod tests {
             lifetime_ms: 1_800_000,
             expires_at_ms: 1_000_000_000_000,
         }
+    }
+
+    #[test]
+    fn decode_error_never_quotes_entry() {
+        let text = r#"{"v":1,"token":"t","lifetime_ms":"SECRET-LOOKING-VALUE","expires_at_ms":1}"#;
+
+        let error = StoredToken::decode(text).expect_err("invalid");
+
+        assert!(!error.contains("SECRET-LOOKING-VALUE"), "{error}");
+    }
+
+    #[test]
+    fn far_future_expiry_not_used() {
+        let entry = sample();
+        let now = entry.expires_at() - Duration::from_secs(10 * 365 * 24 * 3600);
+
+        assert_eq!(entry.remaining(now, Duration::from_secs(2)), None);
     }
 
     #[test]
@@ -138,9 +167,11 @@ mod tests {
             entry.remaining(at(100), skew),
             Some(Duration::from_secs(98))
         );
-        // A reader whose clock runs far behind still gets at most the lifetime.
+        // A reader whose clock runs far behind cannot tell the token's age: not used.
+        assert_eq!(entry.remaining(at(10_000), skew), None);
+        // Within the skew allowance of a full lifetime it is capped at the lifetime.
         assert_eq!(
-            entry.remaining(at(10_000), skew),
+            entry.remaining(at(1_801), skew),
             Some(Duration::from_secs(1798))
         );
         assert_eq!(entry.remaining(at(1), skew), None);

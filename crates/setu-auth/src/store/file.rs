@@ -19,8 +19,18 @@ use futures::future::BoxFuture;
 use super::{Lease, StoreError, StoredToken, TokenStore, fencing};
 use crate::error::Error;
 
-/// Permission bits that no file or directory of the store may grant to others.
+/// Permission bits that no file of the store may grant to others.
 const PRIVATE_MASK: u32 = 0o077;
+
+/// Flags for every open: never follow a symbolic link planted in the directory, and never
+/// block on a FIFO or device put in place of an entry.
+const SAFE_OPEN_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_NONBLOCK;
+
+/// Longest wait for another process's write lock.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// Pause between two tries of a busy write lock.
+const LOCK_POLL: Duration = Duration::from_millis(10);
 
 /// A token store in a directory.
 pub(crate) struct FileStore {
@@ -57,14 +67,25 @@ impl FileStore {
             Ok(()) => {}
             Err(error) => return Err(io_error("create", &self.dir, &error)),
         }
-        let meta = fs::metadata(&self.dir).map_err(|e| io_error("inspect", &self.dir, &e))?;
+        let meta =
+            fs::symlink_metadata(&self.dir).map_err(|e| io_error("inspect", &self.dir, &e))?;
+        if !meta.is_dir() {
+            return Err(StoreError(format!(
+                "{} is not a directory (a symbolic link?); ignoring the store",
+                self.dir.display()
+            )));
+        }
         check_private(&meta, &self.dir, 0o022)
     }
 
     fn load_blocking(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.ready_dir()?;
         let path = self.path(key, "token");
-        let file = match File::open(&path) {
+        let opened = OpenOptions::new()
+            .read(true)
+            .custom_flags(SAFE_OPEN_FLAGS)
+            .open(&path);
+        let file = match opened {
             Ok(file) => file,
             Err(error) if error.kind() == ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(io_error("open", &path, &error)),
@@ -72,6 +93,7 @@ impl FileStore {
         let meta = file
             .metadata()
             .map_err(|e| io_error("inspect", &path, &e))?;
+        check_regular(&meta, &path)?;
         check_private(&meta, &path, PRIVATE_MASK)?;
 
         let mut text = String::new();
@@ -83,7 +105,7 @@ impl FileStore {
 
     fn save_blocking(&self, key: &str, entry: &str) -> Result<(), StoreError> {
         self.ready_dir()?;
-        let _write = self.lock(key, "write", libc::LOCK_EX)?;
+        let _write = self.lock_bounded(key, "write")?;
         let path = self.path(key, "token");
         let temp = self.path(key, &format!("tmp.{}.{}", std::process::id(), fencing()));
 
@@ -97,7 +119,7 @@ impl FileStore {
 
     fn remove_if_blocking(&self, key: &str, token: &str) -> Result<bool, StoreError> {
         self.ready_dir()?;
-        let _write = self.lock(key, "write", libc::LOCK_EX)?;
+        let _write = self.lock_bounded(key, "write")?;
         let Some(text) = self.load_blocking(key)? else {
             return Ok(false);
         };
@@ -126,6 +148,23 @@ impl FileStore {
         }
     }
 
+    /// Takes the exclusive lock on `<key>.<suffix>`, waiting at most [`LOCK_WAIT`] for a
+    /// holder to let go, so a stopped or hung process cannot block this one for ever.
+    fn lock_bounded(&self, key: &str, suffix: &str) -> Result<File, StoreError> {
+        let attempts = LOCK_WAIT.as_millis() / LOCK_POLL.as_millis();
+        for _ in 0..attempts {
+            match self.lock(key, suffix, libc::LOCK_EX | libc::LOCK_NB) {
+                Ok(file) => return Ok(file),
+                Err(LockError::Busy) => std::thread::sleep(LOCK_POLL),
+                Err(LockError::Failed(error)) => return Err(error),
+            }
+        }
+        Err(StoreError(format!(
+            "timed out after {LOCK_WAIT:?} waiting for the lock on {}",
+            self.path(key, suffix).display()
+        )))
+    }
+
     /// Opens `<key>.<suffix>` and locks it with `flock(operation)`.
     fn lock(&self, key: &str, suffix: &str, operation: i32) -> Result<File, LockError> {
         let path = self.path(key, suffix);
@@ -135,11 +174,13 @@ impl FileStore {
             .create(true)
             .truncate(false)
             .mode(0o600)
+            .custom_flags(SAFE_OPEN_FLAGS)
             .open(&path)
             .map_err(|e| LockError::Failed(io_error("open", &path, &e)))?;
         let meta = file
             .metadata()
             .map_err(|e| LockError::Failed(io_error("inspect", &path, &e)))?;
+        check_regular(&meta, &path).map_err(LockError::Failed)?;
         check_private(&meta, &path, PRIVATE_MASK).map_err(LockError::Failed)?;
 
         // SAFETY: the descriptor belongs to `file`, which outlives the call.
@@ -240,6 +281,17 @@ fn write_private(path: &Path, text: &str) -> Result<(), StoreError> {
         .map_err(|e| io_error("write", path, &e))
 }
 
+/// Rejects anything but a regular file, such as a FIFO or a device.
+fn check_regular(meta: &fs::Metadata, path: &Path) -> Result<(), StoreError> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    Err(StoreError(format!(
+        "{} is not a regular file; ignoring it",
+        path.display()
+    )))
+}
+
 /// Rejects a file or directory owned by another user or granting `mask` bits to others.
 pub(crate) fn check_private(meta: &fs::Metadata, path: &Path, mask: u32) -> Result<(), StoreError> {
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -253,7 +305,7 @@ pub(crate) fn check_private(meta: &fs::Metadata, path: &Path, mask: u32) -> Resu
     }
     if meta.mode() & mask != 0 {
         return Err(StoreError(format!(
-            "{} has mode {:o}, open to other users; ignoring it (use chmod go-rwx)",
+            "{} has mode {:o}, open to other users; ignoring it (use chmod go-rwx, or go-w for a directory)",
             path.display(),
             meta.mode() & 0o777
         )));
@@ -345,6 +397,68 @@ mod tests {
         let error = store.load_blocking("k").expect_err("world-writable dir");
         assert!(error.0.contains("open to other users"), "{error}");
         fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn symlinked_entry_not_followed() {
+        let dir = temp_dir("symlink");
+        let store = FileStore::open(Some(&dir)).expect("store");
+        store.ready_dir().expect("directory");
+        let outside = dir.with_extension("outside");
+        fs::write(&outside, entry("outside-token")).expect("outside file");
+        fs::set_permissions(&outside, fs::Permissions::from_mode(0o600)).expect("chmod");
+        std::os::unix::fs::symlink(&outside, store.path("k", "token")).expect("link");
+
+        assert!(store.load_blocking("k").is_err());
+        std::os::unix::fs::symlink(dir.join("elsewhere"), store.path("k", "lease")).expect("link");
+        assert!(store.try_lease_blocking("k").is_err());
+        assert!(!dir.join("elsewhere").exists());
+    }
+
+    #[test]
+    fn fifo_entry_does_not_block() {
+        let dir = temp_dir("fifo");
+        let store = FileStore::open(Some(&dir)).expect("store");
+        store.ready_dir().expect("directory");
+        let path = std::ffi::CString::new(
+            store
+                .path("k", "token")
+                .into_os_string()
+                .into_encoded_bytes(),
+        )
+        .expect("path");
+        // SAFETY: `path` is a valid NUL-terminated string.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+
+        assert!(store.load_blocking("k").is_err());
+    }
+
+    #[test]
+    fn symlinked_directory_rejected() {
+        let real = temp_dir("real-dir");
+        fs::create_dir_all(&real).expect("real dir");
+        let link = real.with_extension("link");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        let store = FileStore::open(Some(&link)).expect("store");
+
+        assert!(store.ready_dir().is_err());
+    }
+
+    #[test]
+    fn held_write_lock_times_out() {
+        let dir = temp_dir("write-lock");
+        let store = FileStore::open(Some(&dir)).expect("store");
+        store.ready_dir().expect("directory");
+        let _held = store
+            .lock("k", "write", libc::LOCK_EX)
+            .map_err(|_| "lock")
+            .expect("held");
+
+        let error = store
+            .save_blocking("k", &entry("t"))
+            .expect_err("bounded wait");
+
+        assert!(error.0.contains("timed out"), "{}", error.0);
     }
 
     #[test]
