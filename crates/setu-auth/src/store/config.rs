@@ -117,10 +117,19 @@ fn validate_redis_url(url: &str) -> Result<(), Error> {
 
 /// Returns `url` with its password replaced, for messages and `Debug`.
 pub(crate) fn redact_url(url: &str) -> String {
+    // Redis takes a password alone as the user part too (`redis://PASSWORD@host`), so any
+    // user info is hidden, as plain text rather than percent-encoded.
     match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("[redacted]"));
-            parsed.to_string()
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            let shown = parsed.to_string();
+            let scheme_end = parsed.scheme().len() + 3;
+            format!(
+                "{}[redacted]@{}",
+                &shown[..scheme_end],
+                &shown[scheme_end..]
+            )
         }
         Ok(_) => url.to_owned(),
         Err(_) if url.contains('@') => "[unparsable url with user info]".to_owned(),
@@ -158,6 +167,23 @@ impl fmt::Debug for StoreConfig {
 mod tests {
     use super::*;
     use crate::ErrorCode;
+
+    #[test]
+    fn redact_url_hides_any_user_info() {
+        for url in [
+            "redis://:hunter2pw@127.0.0.1:6379/0",
+            "redis://hunter2pw@127.0.0.1:6379",
+            "rediss://user:hunter2pw@redis.example",
+        ] {
+            let shown = redact_url(url);
+            assert!(!shown.contains("hunter2pw"), "{shown}");
+            assert!(shown.contains("[redacted]@"), "{shown}");
+        }
+        assert_eq!(
+            redact_url("redis://127.0.0.1:6379"),
+            "redis://127.0.0.1:6379"
+        );
+    }
 
     #[test]
     fn debug_hides_redis_password() {

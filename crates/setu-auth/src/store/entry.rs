@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::token::Token;
 
 /// The longest entry accepted from a store; a token response is far smaller.
-const MAX_ENTRY_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_ENTRY_BYTES: usize = 64 * 1024;
 
 /// A token as written to a store. It never holds the secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

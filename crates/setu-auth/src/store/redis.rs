@@ -20,6 +20,13 @@ end
 return 0
 ";
 
+/// Returns the value of KEYS[1], or nil when it is longer than ARGV[1] bytes, so an
+/// oversized value is never sent to this client.
+const LOAD_SCRIPT: &str = r"
+if redis.call('STRLEN', KEYS[1]) > tonumber(ARGV[1]) then return false end
+return redis.call('GET', KEYS[1])
+";
+
 /// Deletes the entry KEYS[1] only if its token is still ARGV[1].
 const REMOVE_IF_SCRIPT: &str = r"
 local value = redis.call('GET', KEYS[1])
@@ -84,8 +91,11 @@ impl TokenStore for RedisStore {
     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
         async move {
             let mut connection = self.connection.clone();
-            redis::cmd("GET")
+            redis::cmd("EVAL")
+                .arg(LOAD_SCRIPT)
+                .arg(1)
                 .arg(token_key(key))
+                .arg(super::entry::MAX_ENTRY_BYTES)
                 .query_async::<Option<String>>(&mut connection)
                 .await
                 .map_err(|error| self.failed("read the token", &error))
@@ -243,6 +253,19 @@ mod tests {
         assert!(!store.remove_if("k", "tok-b".into()).await.expect("other"));
         assert_eq!(store.load("k").await.expect("load"), Some(entry("tok-a")));
         assert!(store.remove_if("k", "tok-a".into()).await.expect("remove"));
+        assert_eq!(store.load("k").await.expect("load"), None);
+    }
+
+    #[tokio::test]
+    async fn oversized_value_not_loaded() {
+        let redis = RedisServer::start();
+        let store = RedisStore::open(&redis.url(), Duration::from_secs(1)).expect("store");
+        let huge = "x".repeat(super::super::entry::MAX_ENTRY_BYTES + 1);
+        store
+            .save("k", huge, Duration::from_secs(60))
+            .await
+            .expect("save");
+
         assert_eq!(store.load("k").await.expect("load"), None);
     }
 
