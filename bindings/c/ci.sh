@@ -16,7 +16,7 @@ cd "$root"
 step() { printf '\n== %s\n' "$*"; }
 
 install_packages() {
-    local packages=(valgrind libcjson-dev libcurl4-openssl-dev pkg-config cmake gcc)
+    local packages=(valgrind libcjson-dev libcurl4-openssl-dev pkg-config cmake gcc redis-server)
     local missing=()
     for package in "${packages[@]}"; do
         dpkg -s "$package" > /dev/null 2>&1 || missing+=("$package")

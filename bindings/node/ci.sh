@@ -6,6 +6,14 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 
+echo "== Debian packages (redis-server for the store tests)"
+if ! command -v redis-server > /dev/null; then
+  sudo=()
+  if [[ $(id -u) != 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq redis-server > /dev/null
+fi
+
 echo "== rustfmt and clippy (setu-auth-node)"
 cargo fmt -p setu-auth-node --check
 cargo clippy -q -p setu-auth-node --all-targets -- -D warnings

@@ -293,6 +293,27 @@ export interface RefreshPolicyOptions {
   requestTimeoutMs?: number
 }
 
+/**
+ * A token store shared by managers with the same key: `memory` (default), `file` for the
+ * processes of one user on one host, or `redis` for many hosts.
+ */
+export interface StoreOptions {
+  /** `"memory"`, `"file"` or `"redis"`. */
+  kind: 'memory' | 'file' | 'redis'
+  /**
+   * For `file`: an absolute directory. Default `$XDG_CACHE_HOME/setu-auth`, else
+   * `~/.cache/setu-auth`.
+   */
+  dir?: string
+  /**
+   * For `redis` (required): `redis://[:password@]host[:port][/db]`, or `rediss://` for
+   * TLS. The password is never printed.
+   */
+  url?: string
+  /** For `redis`: time allowed to connect and for each command. Default 1000. */
+  timeoutMs?: number
+}
+
 /** Settings of a `TokenManager`. Only `clientId` and `secret` are required. */
 export interface TokenManagerOptions {
   /** The API key's clientID. */
@@ -314,6 +335,11 @@ export interface TokenManagerOptions {
   policy?: RefreshPolicyOptions
   /** Largest token response body read, in bytes. Default 65536. */
   maxBodyBytes?: number
+  /**
+   * The token store, which decides which managers share a token. Default: this
+   * manager's memory.
+   */
+  store?: StoreOptions
 }
 
 /** A manager's counters since it was created. */

@@ -807,6 +807,61 @@ setu_auth_error *setu_auth_config_set_connect_timeout_ms(const setu_auth_config 
 setu_auth_error *setu_auth_config_set_request_timeout_ms(const setu_auth_config *config,
                                                          uint64_t milliseconds);
 
+/**
+ * Keeps the token in the manager's own memory: every manager fetches its own token. This
+ * is the default.
+ *
+ * Thread safety: safe from any thread.
+ *
+ * Errors: `SETU_AUTH_INVALID_ARGUMENT` for a NULL handle.
+ *
+ * # Safety
+ *
+ * `config` is NULL or a live handle.
+ */
+setu_auth_error *setu_auth_config_set_memory_store(const setu_auth_config *config);
+
+/**
+ * Shares the token through files in a directory, with every process of this user on
+ * this host that uses the same API key and token endpoint.
+ *
+ * `dir` is an absolute directory, copied; it is created with mode 0700 when missing.
+ * NULL means `$XDG_CACHE_HOME/setu-auth`, else `~/.cache/setu-auth`. The files hold the
+ * token, never the secret.
+ *
+ * Thread safety: safe from any thread.
+ *
+ * Errors: `SETU_AUTH_INVALID_ARGUMENT` for a NULL handle or a non-UTF-8 `dir`. An empty
+ * or relative `dir` is reported as `SETU_AUTH_INVALID_CONFIG` by `setu_auth_manager_new`.
+ *
+ * # Safety
+ *
+ * `config` is NULL or a live handle; `dir` is NULL or NUL-terminated.
+ */
+setu_auth_error *setu_auth_config_set_file_store(const setu_auth_config *config, const char *dir);
+
+/**
+ * Shares the token through a Redis server, with every process on every host that uses
+ * the same API key and token endpoint.
+ *
+ * `url` is `redis://[:password@]host[:port][/db]`, or `rediss://` for TLS; it is copied,
+ * and its password never appears in an error message or log. `timeout_ms` is the time
+ * allowed to connect and for each Redis command, from 1 to 60000 (1000 is a good value).
+ *
+ * Thread safety: safe from any thread.
+ *
+ * Errors: `SETU_AUTH_INVALID_ARGUMENT` for a NULL handle, a NULL or non-UTF-8 `url`. A
+ * malformed URL, another scheme or a timeout out of range is reported as
+ * `SETU_AUTH_INVALID_CONFIG` by `setu_auth_manager_new`.
+ *
+ * # Safety
+ *
+ * `config` is NULL or a live handle; `url` is NULL or NUL-terminated.
+ */
+setu_auth_error *setu_auth_config_set_redis_store(const setu_auth_config *config,
+                                                  const char *url,
+                                                  uint64_t timeout_ms);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

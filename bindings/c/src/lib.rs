@@ -15,6 +15,7 @@ mod ffi;
 mod log;
 mod manager;
 mod policy;
+mod store;
 
 pub use async_token::{setu_auth_manager_token_async, setu_auth_token_callback};
 pub use config::{
@@ -44,4 +45,8 @@ pub use policy::{
     setu_auth_config_set_min_backoff_ms, setu_auth_config_set_min_remaining_ms,
     setu_auth_config_set_negative_ttl_ms, setu_auth_config_set_refresh_share,
     setu_auth_config_set_request_timeout_ms,
+};
+pub use store::{
+    setu_auth_config_set_file_store, setu_auth_config_set_memory_store,
+    setu_auth_config_set_redis_store,
 };

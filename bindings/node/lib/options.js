@@ -19,6 +19,7 @@ const TOP_LEVEL = {
   productInstanceId: 'string',
   policy: 'object',
   maxBodyBytes: 'integer',
+  store: 'object',
 };
 
 const POLICY = {
@@ -33,6 +34,18 @@ const POLICY = {
   connectTimeoutMs: 'integer',
   requestTimeoutMs: 'integer',
 };
+
+const STORE = {
+  kind: 'string',
+  dir: 'string',
+  url: 'string',
+  timeoutMs: 'integer',
+};
+
+// The options each store kind accepts besides `kind`.
+const STORE_KINDS = { memory: [], file: ['dir'], redis: ['url', 'timeoutMs'] };
+
+const MAX_REDIS_TIMEOUT_MS = 60_000;
 
 // The smallest accepted value of each duration; every duration is at most one day.
 const MIN_MS = {
@@ -146,9 +159,43 @@ function checkDurations(policy) {
   }
 }
 
+function checkStore(store) {
+  if (store.kind === undefined) {
+    throw configError(`option store.kind is required: use 'memory', 'file' or 'redis'`);
+  }
+  if (!Object.hasOwn(STORE_KINDS, store.kind)) {
+    throw configError(`option store.kind is ${JSON.stringify(store.kind)}: use 'memory', 'file' or 'redis'`);
+  }
+  const allowed = STORE_KINDS[store.kind];
+  for (const key of Object.keys(store)) {
+    if (key !== 'kind' && !allowed.includes(key)) {
+      throw configError(`option store.${key} does not apply to the ${store.kind} store: remove it`);
+    }
+  }
+
+  if (store.kind === 'redis') checkRedisStore(store);
+}
+
+function checkRedisStore(store) {
+  if (store.url === undefined || store.url === '') {
+    throw configError(`option store.url is required for the redis store: use redis://host:6379 or rediss://host:6380`);
+  }
+  const ms = store.timeoutMs;
+  if (ms !== undefined && (ms < 1 || ms > MAX_REDIS_TIMEOUT_MS)) {
+    throw configError(`option store.timeoutMs is ${ms}: use a whole number of milliseconds from 1 up to ${MAX_REDIS_TIMEOUT_MS}, such as 1000`);
+  }
+}
+
 // The engine's names of the options it checks itself, with their JavaScript names.
-const ENGINE_NAMES = { client_id: 'clientId', base_url: 'baseUrl', product_instance_id: 'productInstanceId' };
-const ENGINE_NAME = /^(invalid )?(client_id|base_url|product_instance_id)\b/;
+const ENGINE_NAMES = {
+  client_id: 'clientId',
+  base_url: 'baseUrl',
+  product_instance_id: 'productInstanceId',
+  'store dir': 'store.dir',
+  'redis url': 'store.url',
+  'redis timeout': 'store.timeoutMs',
+};
+const ENGINE_NAME = /^(invalid )?(client_id|base_url|product_instance_id|store dir|redis url|redis timeout)\b/;
 
 /** Renames the option at the start of an engine's invalid_config message to its JavaScript name. */
 function withOptionNames(error) {
@@ -171,6 +218,10 @@ function checkOptions(options) {
     checked.policy = pick(checked.policy, POLICY, 'policy.');
     checkShares(checked.policy);
     checkDurations(checked.policy);
+  }
+  if (checked.store !== undefined) {
+    checked.store = pick(checked.store, STORE, 'store.');
+    checkStore(checked.store);
   }
   return checked;
 }

@@ -2,10 +2,11 @@
 //! [`Config`]. The JavaScript entry has already rejected unknown keys and wrong types; the
 //! engine checks the values.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use napi_derive::napi;
-use setu_auth::{Config, Environment, ErrorCode, Flavor};
+use setu_auth::{Config, Environment, ErrorCode, Flavor, StoreConfig};
 
 use crate::error::with_code;
 
@@ -29,6 +30,26 @@ pub struct TokenManagerOptions {
     pub policy: Option<RefreshPolicyOptions>,
     /// Largest token response body read, in bytes. Default 65536.
     pub max_body_bytes: Option<f64>,
+    /// The token store, which decides which managers share a token. Default: this
+    /// manager's memory.
+    pub store: Option<StoreOptions>,
+}
+
+/// A token store shared by managers with the same key: `memory` (default), `file` for the
+/// processes of one user on one host, or `redis` for many hosts.
+#[napi(object)]
+pub struct StoreOptions {
+    /// `"memory"`, `"file"` or `"redis"`.
+    #[napi(ts_type = "'memory' | 'file' | 'redis'")]
+    pub kind: String,
+    /// For `file`: an absolute directory. Default `$XDG_CACHE_HOME/setu-auth`, else
+    /// `~/.cache/setu-auth`.
+    pub dir: Option<String>,
+    /// For `redis` (required): `redis://[:password@]host[:port][/db]`, or `rediss://` for
+    /// TLS. The password is never printed.
+    pub url: Option<String>,
+    /// For `redis`: time allowed to connect and for each command. Default 1000.
+    pub timeout_ms: Option<f64>,
 }
 
 /// When tokens are renewed, how failures are retried, and request timeouts. Times are in
@@ -75,7 +96,35 @@ pub fn to_config(options: TokenManagerOptions) -> napi::Result<Config> {
     if let Some(policy) = options.policy {
         apply_policy(&mut config, policy)?;
     }
+    if let Some(store) = options.store {
+        config.store = to_store(store)?;
+    }
     Ok(config)
+}
+
+/// Converts the `store` option; the engine checks the values when the manager is built.
+fn to_store(options: StoreOptions) -> napi::Result<StoreConfig> {
+    match options.kind.as_str() {
+        "memory" => Ok(StoreConfig::Memory),
+        "file" => Ok(StoreConfig::File {
+            dir: options.dir.map(PathBuf::from),
+        }),
+        "redis" => {
+            let url = options.url.ok_or_else(|| {
+                with_code(
+                    ErrorCode::InvalidConfig,
+                    "option store.url is required for the redis store: use redis://host:6379",
+                )
+            })?;
+            let mut timeout = StoreConfig::DEFAULT_REDIS_TIMEOUT;
+            set_ms(&mut timeout, options.timeout_ms, "store.timeoutMs")?;
+            Ok(StoreConfig::Redis { url, timeout })
+        }
+        other => Err(with_code(
+            ErrorCode::InvalidConfig,
+            format!("option store.kind is {other:?}: use \"memory\", \"file\" or \"redis\""),
+        )),
+    }
 }
 
 fn apply_policy(config: &mut Config, options: RefreshPolicyOptions) -> napi::Result<()> {
@@ -85,43 +134,43 @@ fn apply_policy(config: &mut Config, options: RefreshPolicyOptions) -> napi::Res
     set_ms(
         &mut policy.min_remaining,
         options.min_remaining_ms,
-        "minRemainingMs",
+        "policy.minRemainingMs",
     )?;
     set_ms(
         &mut policy.default_lifetime,
         options.default_lifetime_ms,
-        "defaultLifetimeMs",
+        "policy.defaultLifetimeMs",
     )?;
     set_ms(
         &mut policy.min_backoff,
         options.min_backoff_ms,
-        "minBackoffMs",
+        "policy.minBackoffMs",
     )?;
     set_ms(
         &mut policy.max_backoff,
         options.max_backoff_ms,
-        "maxBackoffMs",
+        "policy.maxBackoffMs",
     )?;
     set_ms(
         &mut policy.negative_ttl,
         options.negative_ttl_ms,
-        "negativeTtlMs",
+        "policy.negativeTtlMs",
     )?;
     set_ms(
         &mut policy.max_retry_after,
         options.max_retry_after_ms,
-        "maxRetryAfterMs",
+        "policy.maxRetryAfterMs",
     )?;
 
     set_ms(
         &mut config.connect_timeout,
         options.connect_timeout_ms,
-        "connectTimeoutMs",
+        "policy.connectTimeoutMs",
     )?;
     set_ms(
         &mut config.request_timeout,
         options.request_timeout_ms,
-        "requestTimeoutMs",
+        "policy.requestTimeoutMs",
     )
 }
 
@@ -138,7 +187,7 @@ fn set_ms(target: &mut Duration, value: Option<f64>, name: &str) -> napi::Result
     if !(0.0..=1e12).contains(&ms) {
         return Err(with_code(
             ErrorCode::InvalidConfig,
-            format!("policy.{name} is {ms}: use a whole number of milliseconds from 0 up"),
+            format!("option {name} is {ms}: use a whole number of milliseconds from 0 up"),
         ));
     }
     *target = Duration::from_millis(ms as u64);

@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::store::Store;
+
 /// The Setu environment a key lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum Environment {
@@ -97,6 +99,8 @@ pub struct Config {
     pub connect_timeout_ms: u64,
     /// Timeout of a whole token request in milliseconds (default 10 000).
     pub request_timeout_ms: u64,
+    /// Where the token is kept, and so which managers share it (default memory).
+    pub store: Arc<Store>,
 }
 
 /// Returns a configuration for the key with every other setting at its default.
@@ -123,6 +127,7 @@ pub fn default_config(client_id: String, secret: Arc<Secret>) -> Config {
         },
         connect_timeout_ms: millis(engine.connect_timeout),
         request_timeout_ms: millis(engine.request_timeout),
+        store: Store::memory(),
     }
 }
 
@@ -147,6 +152,7 @@ impl Config {
         config.policy = self.policy.engine();
         config.connect_timeout = Duration::from_millis(self.connect_timeout_ms);
         config.request_timeout = Duration::from_millis(self.request_timeout_ms);
+        config.store = self.store.engine();
         config
     }
 }

@@ -10,6 +10,7 @@ mod error;
 mod headers;
 mod manager;
 mod runtime;
+mod store;
 
 pub use config::{Config, Environment, Flavor, RefreshPolicy, Secret, default_config};
 pub use emulator::{
@@ -19,5 +20,6 @@ pub use emulator::{
 pub use error::SetuAuthError;
 pub use headers::AuthHeaders;
 pub use manager::{Stats, TokenManager};
+pub use store::Store;
 
 uniffi::setup_scaffolding!();

@@ -15,6 +15,9 @@ public typealias Stats = SetuAuthFFI.Stats
 public typealias AuthHeaders = SetuAuthFFI.AuthHeaders
 /// An API key's secret; its text forms are always `<redacted>`.
 public typealias Secret = SetuAuthFFI.Secret
+/// Where a manager keeps its token: `memory()` (the default), `file(dir:)` or
+/// `redis(url:timeoutMs:)`; its text forms never show a Redis password.
+public typealias Store = SetuAuthFFI.Store
 
 /// Returns a configuration for the key with every other setting at its default.
 public func makeConfig(clientId: String, secret: String) -> Config {

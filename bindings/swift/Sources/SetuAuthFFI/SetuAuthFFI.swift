@@ -1535,6 +1535,200 @@ public func FfiConverterTypeSecret_lower(_ value: Secret) -> UInt64 {
 
 
 /**
+ * A token store. Managers with the same key and the same file or Redis store share one
+ * token. Its text form never shows a Redis password.
+ */
+public protocol StoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * Returns `memory`, `file` or `redis`.
+     */
+    func kind()  -> String
+    
+}
+/**
+ * A token store. Managers with the same key and the same file or Redis store share one
+ * token. Its text form never shows a Redis password.
+ */
+open class Store: StoreProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_setu_auth_uniffi_fn_clone_store(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_setu_auth_uniffi_fn_free_store(handle, $0) }
+    }
+
+    
+    /**
+     * Creates a file store in the absolute directory `dir`, shared by the processes of this
+     * user on this host. `null`/`nil` means `$XDG_CACHE_HOME/setu-auth`, else
+     * `~/.cache/setu-auth`.
+     */
+public static func file(dir: String?) -> Store  {
+    return try!  FfiConverterTypeStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_constructor_store_file(
+        FfiConverterOptionString.lower(dir),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates the default store, the manager's own memory: every manager fetches its own
+     * token.
+     */
+public static func memory() -> Store  {
+    return try!  FfiConverterTypeStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_constructor_store_memory(uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a Redis store at `url` (`redis://[:password@]host[:port][/db]`, or
+     * `rediss://` for TLS), shared by many hosts. `timeout_ms` bounds the connection and
+     * each command, from 1 to 60 000 (1 000 is a good value).
+     */
+public static func redis(url: String, timeoutMs: UInt64) -> Store  {
+    return try!  FfiConverterTypeStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_constructor_store_redis(
+        FfiConverterString.lower(url),
+        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Returns `memory`, `file` or `redis`.
+     */
+open func kind() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_store_kind(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_store_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_store_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStore: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Store
+
+    public static func lift(_ handle: UInt64) throws -> Store {
+        return Store(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Store) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Store {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Store, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStore_lift(_ handle: UInt64) throws -> Store {
+    return try FfiConverterTypeStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStore_lower(_ value: Store) -> UInt64 {
+    return FfiConverterTypeStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * Fetches, caches and renews Setu bearer tokens for one API key. Its text forms show the
  * clientID and endpoint, never the secret or a token.
  */
@@ -1969,6 +2163,10 @@ public struct Config {
      * Timeout of a whole token request in milliseconds (default 10 000).
      */
     public var requestTimeoutMs: UInt64
+    /**
+     * Where the token is kept, and so which managers share it (default memory).
+     */
+    public var store: Store
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1999,7 +2197,10 @@ public struct Config {
          */connectTimeoutMs: UInt64, 
         /**
          * Timeout of a whole token request in milliseconds (default 10 000).
-         */requestTimeoutMs: UInt64) {
+         */requestTimeoutMs: UInt64, 
+        /**
+         * Where the token is kept, and so which managers share it (default memory).
+         */store: Store) {
         self.environment = environment
         self.baseUrl = baseUrl
         self.flavor = flavor
@@ -2009,6 +2210,7 @@ public struct Config {
         self.policy = policy
         self.connectTimeoutMs = connectTimeoutMs
         self.requestTimeoutMs = requestTimeoutMs
+        self.store = store
     }
 
     
@@ -2035,7 +2237,8 @@ public struct FfiConverterTypeConfig: FfiConverterRustBuffer {
                 productInstanceId: FfiConverterOptionString.read(from: &buf), 
                 policy: FfiConverterTypeRefreshPolicy.read(from: &buf), 
                 connectTimeoutMs: FfiConverterUInt64.read(from: &buf), 
-                requestTimeoutMs: FfiConverterUInt64.read(from: &buf)
+                requestTimeoutMs: FfiConverterUInt64.read(from: &buf), 
+                store: FfiConverterTypeStore.read(from: &buf)
         )
     }
 
@@ -2049,6 +2252,7 @@ public struct FfiConverterTypeConfig: FfiConverterRustBuffer {
         FfiConverterTypeRefreshPolicy.write(value.policy, into: &buf)
         FfiConverterUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterUInt64.write(value.requestTimeoutMs, into: &buf)
+        FfiConverterTypeStore.write(value.store, into: &buf)
     }
 }
 
@@ -3887,6 +4091,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_token_blocking() != 45407) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_setu_auth_uniffi_checksum_method_store_kind() != 60190) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_setu_auth_uniffi_checksum_constructor_secret_new() != 34725) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3894,6 +4101,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_setu_auth_uniffi_checksum_constructor_tokenmanager_new() != 12306) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_setu_auth_uniffi_checksum_constructor_store_file() != 17639) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_setu_auth_uniffi_checksum_constructor_store_memory() != 16) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_setu_auth_uniffi_checksum_constructor_store_redis() != 12822) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -528,6 +528,47 @@ RustBuffer uniffi_setu_auth_uniffi_fn_method_tokenmanager_uniffi_trait_debug(uin
 RustBuffer uniffi_setu_auth_uniffi_fn_method_tokenmanager_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CLONE_STORE
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CLONE_STORE
+uint64_t uniffi_setu_auth_uniffi_fn_clone_store(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_FREE_STORE
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_FREE_STORE
+void uniffi_setu_auth_uniffi_fn_free_store(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_FILE
+uint64_t uniffi_setu_auth_uniffi_fn_constructor_store_file(RustBuffer dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_MEMORY
+uint64_t uniffi_setu_auth_uniffi_fn_constructor_store_memory(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_REDIS
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_CONSTRUCTOR_STORE_REDIS
+uint64_t uniffi_setu_auth_uniffi_fn_constructor_store_redis(RustBuffer url, uint64_t timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_KIND
+RustBuffer uniffi_setu_auth_uniffi_fn_method_store_kind(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_setu_auth_uniffi_fn_method_store_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_METHOD_STORE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_setu_auth_uniffi_fn_method_store_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_FUNC_DEFAULT_CONFIG
 #define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_FN_FUNC_DEFAULT_CONFIG
 RustBuffer uniffi_setu_auth_uniffi_fn_func_default_config(RustBuffer client_id, uint64_t secret, RustCallStatus *_Nonnull out_status
@@ -1039,6 +1080,12 @@ uint16_t uniffi_setu_auth_uniffi_checksum_method_tokenmanager_token_blocking(voi
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_METHOD_STORE_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_METHOD_STORE_KIND
+uint16_t uniffi_setu_auth_uniffi_checksum_method_store_kind(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_SECRET_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_SECRET_NEW
 uint16_t uniffi_setu_auth_uniffi_checksum_constructor_secret_new(void
@@ -1054,6 +1101,24 @@ uint16_t uniffi_setu_auth_uniffi_checksum_constructor_emulator_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_TOKENMANAGER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_TOKENMANAGER_NEW
 uint16_t uniffi_setu_auth_uniffi_checksum_constructor_tokenmanager_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_FILE
+uint16_t uniffi_setu_auth_uniffi_checksum_constructor_store_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_MEMORY
+uint16_t uniffi_setu_auth_uniffi_checksum_constructor_store_memory(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_REDIS
+#define UNIFFI_FFIDEF_UNIFFI_SETU_AUTH_UNIFFI_CHECKSUM_CONSTRUCTOR_STORE_REDIS
+uint16_t uniffi_setu_auth_uniffi_checksum_constructor_store_redis(void
     
 );
 #endif
