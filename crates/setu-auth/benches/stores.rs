@@ -5,15 +5,15 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented public functions.
 
+mod common;
+
 #[path = "../tests/common/redis.rs"]
 #[allow(dead_code)]
 mod redis;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use futures::FutureExt;
 use setu_auth::{StoreConfig, TokenManager};
 use setu_auth_emulator::{Emulator, EmulatorConfig, KeySpec};
 
@@ -53,26 +53,12 @@ fn cached_reads_per_store(c: &mut Criterion) {
             b.iter(|| black_box(manager.cached_token()))
         });
         group.bench_function(format!("{name}/token_await_ready"), |b| {
-            b.iter_custom(|iterations| awaits_per_poll(&manager, iterations))
+            b.iter_custom(|iterations| common::awaits_per_poll(&manager, iterations))
         });
         manager.close();
     }
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Times `iterations` calls of `token().await` inside one future polled once.
-fn awaits_per_poll(manager: &TokenManager, iterations: u64) -> Duration {
-    #[allow(clippy::disallowed_methods)] // A benchmark times itself with the real clock.
-    let started = Instant::now();
-    let all = async {
-        for _ in 0..iterations {
-            black_box(manager.token().await.expect("cached token"));
-        }
-    };
-    all.now_or_never()
-        .expect("every call is answered from the cache");
-    started.elapsed()
 }
 
 criterion_group!(benches, cached_reads_per_store);

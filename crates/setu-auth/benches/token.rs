@@ -5,14 +5,14 @@
 
 #![allow(missing_docs)] // criterion_group! generates undocumented public functions.
 
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicPtr, Ordering};
-use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use futures::FutureExt;
 use setu_auth::TokenManager;
 use setu_auth_emulator::{Emulator, EmulatorConfig, KeySpec};
 
@@ -69,7 +69,7 @@ fn cached_reads(c: &mut Criterion) {
         b.iter(|| black_box(manager.cached_token()))
     });
     group.bench_function("token_await_ready", |b| {
-        b.iter_custom(|iterations| awaits_per_poll(&manager, iterations))
+        b.iter_custom(|iterations| common::awaits_per_poll(&manager, iterations))
     });
     group.finish();
 }
@@ -93,21 +93,6 @@ fn cold_burst(c: &mut Criterion) {
         )
     });
     group.finish();
-}
-
-/// Times `iterations` calls of `token().await` inside one future polled once, so the figure
-/// is the cost of the await itself rather than of setting up a poll per call.
-fn awaits_per_poll(manager: &TokenManager, iterations: u64) -> Duration {
-    #[allow(clippy::disallowed_methods)] // A benchmark times itself with the real clock.
-    let started = Instant::now();
-    let all = async {
-        for _ in 0..iterations {
-            black_box(manager.token().await.expect("cached token"));
-        }
-    };
-    all.now_or_never()
-        .expect("every call is answered from the cache");
-    started.elapsed()
 }
 
 async fn burst(manager: &TokenManager, callers: usize) {

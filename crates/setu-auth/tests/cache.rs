@@ -235,11 +235,7 @@ async fn alternating_managers_keep_own_tokens() {
 #[tokio::test]
 async fn refresh_respects_negative_cache() {
     let setup = Setup::new();
-    let manager = setup
-        .builder()
-        .credentials(setup.key.client_id.clone(), "wrong-secret")
-        .build()
-        .expect("manager");
+    let manager = setup.wrong_secret_manager();
 
     for _ in 0..20 {
         let error = within(manager.refresh()).await.expect_err("rejected");

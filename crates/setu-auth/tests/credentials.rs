@@ -77,11 +77,7 @@ async fn invalid_credentials_rejected() {
 #[tokio::test]
 async fn swap_clears_negative_cache() {
     let setup = Setup::new();
-    let manager = setup
-        .builder()
-        .credentials(setup.key.client_id.clone(), "wrong-secret")
-        .build()
-        .expect("manager");
+    let manager = setup.wrong_secret_manager();
     within(manager.token()).await.expect_err("rejected");
 
     manager

@@ -56,11 +56,7 @@ async fn login_token_fetched() {
 #[tokio::test]
 async fn wrong_secret_is_invalid_credentials() {
     let setup = Setup::new();
-    let manager = setup
-        .builder()
-        .credentials(setup.key.client_id.clone(), "wrong-secret")
-        .build()
-        .expect("manager");
+    let manager = setup.wrong_secret_manager();
 
     let error = within(manager.token()).await.expect_err("rejected");
 

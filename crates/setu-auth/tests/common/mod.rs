@@ -49,6 +49,14 @@ impl Setup {
         self.builder().build().expect("manager builds")
     }
 
+    /// A manager for this key with another secret, which the emulator rejects.
+    pub fn wrong_secret_manager(&self) -> TokenManager {
+        self.builder()
+            .credentials(self.key.client_id.clone(), "wrong-secret")
+            .build()
+            .expect("manager builds")
+    }
+
     pub fn login_manager(&self) -> TokenManager {
         self.builder()
             .flavor(Flavor::Login)
