@@ -39,6 +39,7 @@ mod clock;
 mod config;
 mod error;
 mod flight;
+mod hits;
 mod lifetime;
 mod manager;
 mod redact;

@@ -170,7 +170,9 @@ impl TokenManager {
 
     /// Returns the manager's counters.
     pub fn stats(&self) -> Stats {
-        self.inner.counters.snapshot()
+        let mut stats = self.inner.counters.snapshot();
+        stats.cache_hits += self.inner.hit_shards.total();
+        stats
     }
 
     /// Stops background work and drops the cached token. Later calls fail with
@@ -337,6 +339,7 @@ impl TokenManagerBuilder {
             negative: Mutex::new(None),
             retry: Mutex::new(RetryState::default()),
             counters: Counters::default(),
+            hit_shards: Default::default(),
             wake: Arc::new(Wake::default()),
             next_id: AtomicU64::new(0),
             shared,

@@ -15,6 +15,7 @@ use crate::clock::Clock;
 use crate::config::{Flavor, RefreshPolicy};
 use crate::error::Error;
 use crate::flight::Flight;
+use crate::hits::{HitShards, LocalHits};
 use crate::lifetime::Schedule;
 use crate::secret::Secret;
 use crate::shared::Shared;
@@ -29,32 +30,62 @@ const NUDGE_INTERVAL: Duration = Duration::from_secs(1);
 pub(crate) type Slot = Arc<ArcSwapOption<Entry>>;
 
 thread_local! {
-    /// This thread's view of the slot it read last. Reading through it costs one atomic
-    /// load while the entry is unchanged, instead of the guard that a plain load takes.
-    static LOCAL_VIEW: RefCell<Option<Cache<Slot, Option<Arc<Entry>>>>> =
-        const { RefCell::new(None) };
+    /// This thread's view of the slot it read last, with its shard of that manager's hit
+    /// counter. Reading through it costs one atomic load while the entry is unchanged,
+    /// instead of the guard that a plain load takes.
+    static LOCAL_VIEW: RefCell<Option<View>> = const { RefCell::new(None) };
 }
 
-/// Calls `read` with the current entry of `slot`, through this thread's cached view.
+struct View {
+    cache: Cache<Slot, Option<Arc<Entry>>>,
+    hits: LocalHits,
+}
+
+/// Where a read records a cache hit: this thread's shard, or the shared counter when the
+/// thread-local view is unavailable (during thread exit).
+pub(crate) enum HitRecorder<'a> {
+    Local(&'a LocalHits),
+    Shared(&'a crate::stats::Counter),
+}
+
+impl HitRecorder<'_> {
+    #[inline]
+    pub(crate) fn record(&self) {
+        match self {
+            Self::Local(hits) => hits.increment(),
+            Self::Shared(counter) => counter.increment(),
+        }
+    }
+}
+
+/// Calls `read` with the current entry of the manager's slot, through this thread's view.
 ///
 /// NOTE: the view keeps the last entry this thread read (and so its token) in memory until
 /// the thread reads a slot again or exits, even after the manager is closed.
 #[inline]
-fn with_entry<R>(slot: &Slot, read: impl Fn(Option<&Entry>) -> R) -> R {
+fn with_entry<R>(inner: &Inner, read: impl Fn(Option<&Entry>, HitRecorder<'_>) -> R) -> R {
     let viewed = LOCAL_VIEW.try_with(|view| {
         let mut view = view.try_borrow_mut().ok()?;
         let current = view
             .as_ref()
-            .is_some_and(|cache| std::ptr::eq(cache.arc_swap(), &**slot));
+            .is_some_and(|view| std::ptr::eq(view.cache.arc_swap(), &*inner.cache));
         if !current {
-            *view = Some(Cache::new(Arc::clone(slot)));
+            *view = Some(View {
+                cache: Cache::new(Arc::clone(&inner.cache)),
+                hits: LocalHits::new(&inner.hit_shards),
+            });
         }
-        Some(read(view.as_mut()?.load().as_deref()))
+        let view = view.as_mut()?;
+        let entry = view.cache.load().as_deref();
+        Some(read(entry, HitRecorder::Local(&view.hits)))
     });
 
     match viewed {
         Ok(Some(result)) => result,
-        _ => read(slot.load().as_deref()),
+        _ => read(
+            inner.cache.load().as_deref(),
+            HitRecorder::Shared(&inner.counters.cache_hits),
+        ),
     }
 }
 
@@ -168,6 +199,7 @@ pub(crate) struct Inner {
     pub(crate) negative: Mutex<Option<Negative>>,
     pub(crate) retry: Mutex<RetryState>,
     pub(crate) counters: Counters,
+    pub(crate) hit_shards: Arc<HitShards>,
     pub(crate) wake: Arc<Wake>,
     pub(crate) next_id: AtomicU64,
     /// The store shared with other processes; `None` for the in-memory store.
@@ -178,12 +210,12 @@ impl Inner {
     /// Returns the cached token while it is usable, without I/O and without a lock.
     #[inline]
     pub(crate) fn cached(&self) -> Option<Token> {
-        with_entry(&self.cache, |entry| {
+        with_entry(self, |entry, hits| {
             let entry = entry?;
             let now = self.clock.now();
 
             if now < entry.schedule.refresh_at {
-                self.counters.cache_hits.increment();
+                hits.record();
                 return Some(entry.token.clone());
             }
             if now < entry.schedule.usable_until {
@@ -197,14 +229,14 @@ impl Inner {
 
     /// Returns the cached token and the time left before its refresh point.
     pub(crate) fn fresh(&self) -> Option<(Token, Duration)> {
-        with_entry(&self.cache, |entry| {
+        with_entry(self, |entry, hits| {
             let entry = entry?;
             let left = entry.schedule.refresh_at.checked_sub(self.clock.now())?;
             if left.is_zero() {
                 return None;
             }
 
-            self.counters.cache_hits.increment();
+            hits.record();
             Some((entry.token.clone(), left))
         })
     }
