@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::{Config, Secret};
 use crate::error::SetuAuthError;
@@ -23,6 +24,44 @@ pub struct Stats {
     pub stale_serves: u64,
     /// Invalidations that discarded the cached token.
     pub invalidations: u64,
+}
+
+/// The cached token with the time left before its refresh point. It is an object rather
+/// than a record, because a generated Kotlin data class or Swift struct would print the
+/// token in its text form. This one's text forms show only the time left.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug, Display)]
+pub struct FreshToken {
+    token: String,
+    refresh_in_ms: u64,
+}
+
+#[uniffi::export]
+impl FreshToken {
+    /// Returns the bearer token.
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+
+    /// Returns the milliseconds left before the engine's refresh point for this token.
+    pub fn refresh_in_ms(&self) -> u64 {
+        self.refresh_in_ms
+    }
+}
+
+impl fmt::Debug for FreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FreshToken")
+            .field("token", &"<redacted>")
+            .field("refresh_in_ms", &self.refresh_in_ms)
+            .finish()
+    }
+}
+
+impl fmt::Display for FreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
 }
 
 /// Fetches, caches and renews Setu bearer tokens for one API key. Its text forms show the
@@ -67,6 +106,23 @@ impl TokenManager {
         self.inner
             .cached_token()
             .map(|token| token.as_str().to_owned())
+    }
+
+    /// Returns the cached token with the time left before its refresh point, if that point
+    /// has not passed, and counts a cache hit. Bindings keep a copy for that long.
+    pub fn fresh_token(&self) -> Option<Arc<FreshToken>> {
+        self.inner.fresh_token().map(|(token, left)| {
+            Arc::new(FreshToken {
+                token: token.as_str().to_owned(),
+                refresh_in_ms: millis(left),
+            })
+        })
+    }
+
+    /// Returns the milliseconds left before the refresh point of the cached token if it is
+    /// still `token` and that point has not passed. Counts no cache hit.
+    pub fn refresh_in_ms(&self, token: String) -> Option<u64> {
+        self.inner.refresh_in(&token).map(millis)
     }
 
     /// Fetches a new token even if the cached one is still usable.
@@ -142,6 +198,11 @@ impl TokenManager {
     fn headers_for(&self, token: String) -> Arc<AuthHeaders> {
         Arc::new(AuthHeaders::new(&token, self.inner.product_instance_id()))
     }
+}
+
+/// Whole milliseconds in `left`, rounded down so a binding never keeps a copy too long.
+fn millis(left: Duration) -> u64 {
+    u64::try_from(left.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl fmt::Debug for TokenManager {

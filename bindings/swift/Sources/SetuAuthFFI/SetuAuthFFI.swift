@@ -1389,6 +1389,178 @@ public func FfiConverterTypeEmulator_lower(_ value: Emulator) -> UInt64 {
 
 
 /**
+ * The cached token with the time left before its refresh point. It is an object rather
+ * than a record, because a generated Kotlin data class or Swift struct would print the
+ * token in its text form. This one's text forms show only the time left.
+ */
+public protocol FreshTokenProtocol: AnyObject, Sendable {
+    
+    /**
+     * Returns the milliseconds left before the engine's refresh point for this token.
+     */
+    func refreshInMs()  -> UInt64
+    
+    /**
+     * Returns the bearer token.
+     */
+    func token()  -> String
+    
+}
+/**
+ * The cached token with the time left before its refresh point. It is an object rather
+ * than a record, because a generated Kotlin data class or Swift struct would print the
+ * token in its text form. This one's text forms show only the time left.
+ */
+open class FreshToken: FreshTokenProtocol, @unchecked Sendable, CustomDebugStringConvertible, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_setu_auth_uniffi_fn_clone_freshtoken(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_setu_auth_uniffi_fn_free_freshtoken(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Returns the milliseconds left before the engine's refresh point for this token.
+     */
+open func refreshInMs() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_freshtoken_refresh_in_ms(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Returns the bearer token.
+     */
+open func token() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_freshtoken_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_freshtoken_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_freshtoken_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFreshToken: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = FreshToken
+
+    public static func lift(_ handle: UInt64) throws -> FreshToken {
+        return FreshToken(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: FreshToken) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FreshToken {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: FreshToken, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreshToken_lift(_ handle: UInt64) throws -> FreshToken {
+    return try FfiConverterTypeFreshToken.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreshToken_lower(_ value: FreshToken) -> UInt64 {
+    return FfiConverterTypeFreshToken.lower(value)
+}
+
+
+
+
+
+
+/**
  * An API key's secret. Its text form is always `<redacted>`.
  */
 public protocol SecretProtocol: AnyObject, Sendable {
@@ -1755,6 +1927,12 @@ public protocol TokenManagerProtocol: AnyObject, Sendable {
     func clientId()  -> String
     
     /**
+     * Returns the cached token with the time left before its refresh point, if that point
+     * has not passed, and counts a cache hit. Bindings keep a copy for that long.
+     */
+    func freshToken()  -> FreshToken?
+    
+    /**
      * Reports that the server rejected `token` with a 401; returns whether the cached
      * token was discarded. Never call it for a 403.
      */
@@ -1774,6 +1952,12 @@ public protocol TokenManagerProtocol: AnyObject, Sendable {
      * Blocking form of `refresh`.
      */
     func refreshBlocking() throws  -> String
+    
+    /**
+     * Returns the milliseconds left before the refresh point of the cached token if it is
+     * still `token` and that point has not passed. Counts no cache hit.
+     */
+    func refreshInMs(token: String)  -> UInt64?
     
     /**
      * Replaces the API key, for example after it was regenerated.
@@ -1928,6 +2112,19 @@ open func clientId() -> String  {
 }
     
     /**
+     * Returns the cached token with the time left before its refresh point, if that point
+     * has not passed, and counts a cache hit. Bindings keep a copy for that long.
+     */
+open func freshToken() -> FreshToken?  {
+    return try!  FfiConverterOptionTypeFreshToken.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_tokenmanager_fresh_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reports that the server rejected `token` with a 401; returns whether the cached
      * token was discarded. Never call it for a 403.
      */
@@ -1980,6 +2177,20 @@ open func refreshBlocking()throws  -> String  {
         uniffiCallStatus in
     uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_blocking(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Returns the milliseconds left before the refresh point of the cached token if it is
+     * still `token` and that point has not passed. Counts no cache hit.
+     */
+open func refreshInMs(token: String) -> UInt64?  {
+    return try!  FfiConverterOptionUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_in_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(token),uniffiCallStatus
     )
 })
 }
@@ -3831,6 +4042,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFreshToken: FfiConverterRustBuffer {
+    typealias SwiftType = FreshToken?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFreshToken.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFreshToken.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4052,6 +4287,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_setu_auth_uniffi_checksum_method_authheaders_to_map() != 17804) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_setu_auth_uniffi_checksum_method_freshtoken_refresh_in_ms() != 15475) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_setu_auth_uniffi_checksum_method_freshtoken_token() != 15497) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_auth_headers() != 4615) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4064,6 +4305,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_client_id() != 48608) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_fresh_token() != 52328) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_invalidate() != 33149) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4074,6 +4318,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_blocking() != 24472) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_in_ms() != 11911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_setu_auth_uniffi_checksum_method_tokenmanager_set_credentials() != 40330) {

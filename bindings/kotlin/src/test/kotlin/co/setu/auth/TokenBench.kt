@@ -4,6 +4,7 @@ import co.setu.auth.ffi.KeySpec
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.Test
+import co.setu.auth.ffi.TokenManager as NativeTokenManager
 
 /**
  * Cost per call of a cached token, printed for BENCHMARKS.md. Runs only with
@@ -17,10 +18,16 @@ class TokenBench {
         val key = emulator.createKey(KeySpec("bench", emptyList(), null))
         TokenManager(config(key.clientId(), key.secret()).copy(baseUrl = emulator.url())).use { manager ->
             manager.token()
-            val calls = 20_000
+            val calls = 1_000_000
             report("tokenBlocking()", calls) { repeat(calls) { manager.tokenBlocking() } }
             report("suspend token()", calls) { repeat(calls) { manager.token() } }
             report("cachedToken()", calls) { repeat(calls) { manager.cachedToken() } }
+        }
+        NativeTokenManager(config(key.clientId(), key.secret()).copy(baseUrl = emulator.url())).use { native ->
+            native.tokenBlocking()
+            val calls = 20_000
+            report("native tokenBlocking() (the JNA crossing)", calls) { repeat(calls) { native.tokenBlocking() } }
+            native.shutdown()
         }
         emulator.shutdown()
     }

@@ -734,6 +734,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_authheaders_to_map(
     ): Int
+    external fun uniffi_setu_auth_uniffi_checksum_method_freshtoken_refresh_in_ms(
+    ): Int
+    external fun uniffi_setu_auth_uniffi_checksum_method_freshtoken_token(
+    ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_auth_headers(
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_auth_headers_blocking(
@@ -742,6 +746,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_client_id(
     ): Int
+    external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_fresh_token(
+    ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_invalidate(
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_is_closed(
@@ -749,6 +755,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh(
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_blocking(
+    ): Int
+    external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_in_ms(
     ): Int
     external fun uniffi_setu_auth_uniffi_checksum_method_tokenmanager_set_credentials(
     ): Int
@@ -872,6 +880,18 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_setu_auth_uniffi_fn_method_authheaders_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_setu_auth_uniffi_fn_clone_freshtoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_setu_auth_uniffi_fn_free_freshtoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_setu_auth_uniffi_fn_method_freshtoken_refresh_in_ms(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_setu_auth_uniffi_fn_method_freshtoken_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_setu_auth_uniffi_fn_method_freshtoken_uniffi_trait_debug(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_setu_auth_uniffi_fn_method_freshtoken_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_setu_auth_uniffi_fn_clone_tokenmanager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_setu_auth_uniffi_fn_free_tokenmanager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -886,6 +906,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_client_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_fresh_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_invalidate(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -893,6 +915,8 @@ internal object UniffiLib {
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh(`ptr`: Long,
     ): Long
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_blocking(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_in_ms(`ptr`: Long,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_setu_auth_uniffi_fn_method_tokenmanager_set_credentials(`ptr`: Long,`clientId`: RustBuffer.ByValue,`secret`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1127,6 +1151,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_authheaders_to_map() and 0xFFFF) != 17804) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_setu_auth_uniffi_checksum_method_freshtoken_refresh_in_ms() and 0xFFFF) != 15475) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_setu_auth_uniffi_checksum_method_freshtoken_token() and 0xFFFF) != 15497) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_auth_headers() and 0xFFFF) != 4615) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1139,6 +1169,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_client_id() and 0xFFFF) != 48608) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_fresh_token() and 0xFFFF) != 52328) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_invalidate() and 0xFFFF) != 33149) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1149,6 +1182,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_blocking() and 0xFFFF) != 24472) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_refresh_in_ms() and 0xFFFF) != 11911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_setu_auth_uniffi_checksum_method_tokenmanager_set_credentials() and 0xFFFF) != 40330) {
@@ -2936,6 +2972,310 @@ public object FfiConverterTypeEmulator: FfiConverter<Emulator, Long> {
 
 
 /**
+ * The cached token with the time left before its refresh point. It is an object rather
+ * than a record, because a generated Kotlin data class or Swift struct would print the
+ * token in its text form. This one's text forms show only the time left.
+ */
+public interface FreshTokenInterface {
+    
+    /**
+     * Returns the milliseconds left before the engine's refresh point for this token.
+     */
+    fun `refreshInMs`(): kotlin.ULong
+    
+    /**
+     * Returns the bearer token.
+     */
+    fun `token`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * The cached token with the time left before its refresh point. It is an object rather
+ * than a record, because a generated Kotlin data class or Swift struct would print the
+ * token in its text form. This one's text forms show only the time left.
+ */
+open class FreshToken: Disposable, AutoCloseable, FreshTokenInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_setu_auth_uniffi_fn_free_freshtoken(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_setu_auth_uniffi_fn_clone_freshtoken(handle, status)
+        }
+    }
+
+    
+    /**
+     * Returns the milliseconds left before the engine's refresh point for this token.
+     */override fun `refreshInMs`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_setu_auth_uniffi_fn_method_freshtoken_refresh_in_ms(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Returns the bearer token.
+     */override fun `token`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_setu_auth_uniffi_fn_method_freshtoken_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_setu_auth_uniffi_fn_method_freshtoken_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFreshToken: FfiConverter<FreshToken, Long> {
+    override fun lower(value: FreshToken): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): FreshToken {
+        return FreshToken(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): FreshToken {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: FreshToken) = 8UL
+
+    override fun write(value: FreshToken, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * An API key's secret. Its text form is always `<redacted>`.
  */
 public interface SecretInterface {
@@ -3561,6 +3901,12 @@ public interface TokenManagerInterface {
     fun `clientId`(): kotlin.String
     
     /**
+     * Returns the cached token with the time left before its refresh point, if that point
+     * has not passed, and counts a cache hit. Bindings keep a copy for that long.
+     */
+    fun `freshToken`(): FreshToken?
+    
+    /**
      * Reports that the server rejected `token` with a 401; returns whether the cached
      * token was discarded. Never call it for a 403.
      */
@@ -3580,6 +3926,12 @@ public interface TokenManagerInterface {
      * Blocking form of `refresh`.
      */
     fun `refreshBlocking`(): kotlin.String
+    
+    /**
+     * Returns the milliseconds left before the refresh point of the cached token if it is
+     * still `token` and that point has not passed. Counts no cache hit.
+     */
+    fun `refreshInMs`(`token`: kotlin.String): kotlin.ULong?
     
     /**
      * Replaces the API key, for example after it was regenerated.
@@ -3803,6 +4155,23 @@ open class TokenManager: Disposable, AutoCloseable, TokenManagerInterface
 
     
     /**
+     * Returns the cached token with the time left before its refresh point, if that point
+     * has not passed, and counts a cache hit. Bindings keep a copy for that long.
+     */override fun `freshToken`(): FreshToken? {
+            return FfiConverterOptionalTypeFreshToken.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_setu_auth_uniffi_fn_method_tokenmanager_fresh_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Reports that the server rejected `token` with a 401; returns whether the cached
      * token was discarded. Never call it for a 403.
      */override fun `invalidate`(`token`: kotlin.String): kotlin.Boolean {
@@ -3870,6 +4239,24 @@ open class TokenManager: Disposable, AutoCloseable, TokenManagerInterface
     UniffiLib.uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_blocking(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Returns the milliseconds left before the refresh point of the cached token if it is
+     * still `token` and that point has not passed. Counts no cache hit.
+     */override fun `refreshInMs`(`token`: kotlin.String): kotlin.ULong? {
+            return FfiConverterOptionalULong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_setu_auth_uniffi_fn_method_tokenmanager_refresh_in_ms(
+        it,
+        
+        FfiConverterString.lower(`token`),_status)
 }
     }
     )
@@ -5862,6 +6249,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFreshToken: FfiConverterRustBuffer<FreshToken?> {
+    override fun read(buf: ByteBuffer): FreshToken? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFreshToken.read(buf)
+    }
+
+    override fun allocationSize(value: FreshToken?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFreshToken.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FreshToken?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFreshToken.write(value, buf)
         }
     }
 }
