@@ -34,7 +34,7 @@ impl HitShards {
         shard
     }
 
-    /// Moves a shard's count into `folded` and forgets the shard, under one lock so that
+    /// Moves a shard's count into `folded` and removes the shard, under one lock so that
     /// [`HitShards::total`] never counts it twice or not at all.
     fn fold(&self, shard: &Arc<AtomicU64>) {
         let mut registry = lock(&self.0);
