@@ -66,7 +66,7 @@ impl TokenArgs {
                     format!("invalid --store-dir {}: {error}", dir.display()),
                 )
             })?),
-            None if !has_cache_dir() => {
+            None if StoreConfig::default_file_dir().is_none() => {
                 eprintln!(
                     "setu-auth: neither XDG_CACHE_HOME nor HOME is an absolute path; \
                      fetching without the shared file store"
@@ -77,14 +77,6 @@ impl TokenArgs {
         };
         Ok(StoreConfig::File { dir })
     }
-}
-
-/// Returns whether the file store's default directory can be found, as the engine looks
-/// for it: `$XDG_CACHE_HOME`, else `$HOME/.cache`, each only when absolute.
-fn has_cache_dir() -> bool {
-    ["XDG_CACHE_HOME", "HOME"].iter().any(|name| {
-        std::env::var_os(name).is_some_and(|value| std::path::Path::new(&value).is_absolute())
-    })
 }
 
 /// Runs `setu-auth token`.

@@ -280,7 +280,16 @@ fn runs_share_one_token_through_the_store() {
     let first = token_command(&emulator, &id, &secret, &["--store-dir", &dir_arg]);
     let second = token_command(&emulator, &id, &secret, &["--store-dir", &dir_arg]);
 
-    assert!(first.status.success() && second.status.success());
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     assert_eq!(first.stdout, second.stdout);
     assert_eq!(emulator.stats().token_requests, 1);
     let names: Vec<String> = std::fs::read_dir(&dir)
@@ -308,7 +317,16 @@ fn no_store_fetches_every_run() {
     let first = token_command(&emulator, &id, &secret, &["--no-store"]);
     let second = token_command(&emulator, &id, &secret, &["--no-store"]);
 
-    assert!(first.status.success() && second.status.success());
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     assert_ne!(first.stdout, second.stdout);
     assert_eq!(emulator.stats().token_requests, 2);
 }

@@ -32,6 +32,19 @@ impl StoreConfig {
     /// The default time allowed for each Redis command.
     pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 
+    /// Returns the file store's default directory: `$XDG_CACHE_HOME/setu-auth`, else
+    /// `$HOME/.cache/setu-auth`, each only when the variable is an absolute path.
+    pub fn default_file_dir() -> Option<PathBuf> {
+        let absolute = |name: &str| {
+            std::env::var_os(name)
+                .map(PathBuf::from)
+                .filter(|path| path.is_absolute())
+        };
+        absolute("XDG_CACHE_HOME")
+            .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+            .map(|cache| cache.join("setu-auth"))
+    }
+
     /// A file store in the default cache directory.
     pub fn file() -> Self {
         Self::File { dir: None }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use super::{Lease, StoreError, StoredToken, TokenStore, fencing};
+use super::{Lease, StoreConfig, StoreError, StoredToken, TokenStore, fencing};
 use crate::error::Error;
 
 /// Permission bits that no file of the store may grant to others.
@@ -43,7 +43,7 @@ impl FileStore {
     pub(crate) fn open(dir: Option<&Path>) -> Result<Self, Error> {
         let dir = match dir {
             Some(dir) => dir.to_owned(),
-            None => default_dir().ok_or_else(|| {
+            None => StoreConfig::default_file_dir().ok_or_else(|| {
                 Error::config(
                     "no cache directory for the file token store: set XDG_CACHE_HOME or HOME, \
                      or give the store a directory",
@@ -315,18 +315,6 @@ pub(crate) fn check_private(meta: &fs::Metadata, path: &Path, mask: u32) -> Resu
 
 fn io_error(action: &str, path: &Path, error: &std::io::Error) -> StoreError {
     StoreError(format!("cannot {action} {}: {error}", path.display()))
-}
-
-/// `$XDG_CACHE_HOME/setu-auth`, else `$HOME/.cache/setu-auth`.
-fn default_dir() -> Option<PathBuf> {
-    let absolute = |name: &str| {
-        std::env::var_os(name)
-            .map(PathBuf::from)
-            .filter(|path| path.is_absolute())
-    };
-    absolute("XDG_CACHE_HOME")
-        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
-        .map(|cache| cache.join("setu-auth"))
 }
 
 #[cfg(test)]
