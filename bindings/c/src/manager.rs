@@ -47,16 +47,34 @@ impl From<Stats> for setu_auth_stats {
     }
 }
 
-/// Clears a string output so the caller never sees a stale pointer after an error.
+/// Runs `read` on the manager behind `manager` and stores its string in `*out`, owned by
+/// the caller, or NULL for `None`. `*out` is cleared first, so the caller never sees a stale
+/// pointer after an error.
 ///
 /// # Safety
 ///
-/// `out` is NULL or valid for writes.
-unsafe fn clear(out: *mut *mut c_char) {
+/// `manager` is NULL or a live manager; `out` is NULL or valid for writes.
+unsafe fn string_out(
+    manager: *const setu_auth_manager,
+    out: *mut *mut c_char,
+    out_name: &str,
+    read: impl FnOnce(&BlockingTokenManager) -> Result<Option<String>, engine::Error>,
+) -> *mut setu_auth_error {
     if !out.is_null() {
         // SAFETY: the caller guarantees `out` is valid for writes.
         unsafe { *out = ptr::null_mut() };
     }
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, out_name) }?;
+        // SAFETY: forwarded from the caller.
+        let manager = unsafe { handle_arg(manager, "manager") }?;
+
+        if let Some(value) = read(&manager.inner)? {
+            *out = owned_string(value);
+        }
+        Ok(())
+    })
 }
 
 /// Creates a manager from a copy of `config` and starts its runtime thread. No request is
@@ -113,17 +131,11 @@ pub unsafe extern "C" fn setu_auth_manager_token(
     token_out: *mut *mut c_char,
 ) -> *mut setu_auth_error {
     // SAFETY: forwarded from the caller.
-    unsafe { clear(token_out) };
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(token_out, "token_out") }?;
-        // SAFETY: forwarded from the caller.
-        let manager = unsafe { handle_arg(manager, "manager") }?;
-
-        let token = manager.inner.token()?;
-        *out = owned_string(token.as_str());
-        Ok(())
-    })
+    unsafe {
+        string_out(manager, token_out, "token_out", |inner| {
+            Ok(Some(inner.token()?.as_str().to_owned()))
+        })
+    }
 }
 
 /// Requests a new token even if the cached one is still usable, and returns it.
@@ -139,17 +151,11 @@ pub unsafe extern "C" fn setu_auth_manager_refresh(
     token_out: *mut *mut c_char,
 ) -> *mut setu_auth_error {
     // SAFETY: forwarded from the caller.
-    unsafe { clear(token_out) };
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(token_out, "token_out") }?;
-        // SAFETY: forwarded from the caller.
-        let manager = unsafe { handle_arg(manager, "manager") }?;
-
-        let token = manager.inner.refresh()?;
-        *out = owned_string(token.as_str());
-        Ok(())
-    })
+    unsafe {
+        string_out(manager, token_out, "token_out", |inner| {
+            Ok(Some(inner.refresh()?.as_str().to_owned()))
+        })
+    }
 }
 
 /// Returns the `Authorization` header value, `Bearer <token>`, getting a token as
@@ -170,16 +176,11 @@ pub unsafe extern "C" fn setu_auth_manager_auth_header(
     header_out: *mut *mut c_char,
 ) -> *mut setu_auth_error {
     // SAFETY: forwarded from the caller.
-    unsafe { clear(header_out) };
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(header_out, "header_out") }?;
-        // SAFETY: forwarded from the caller.
-        let manager = unsafe { handle_arg(manager, "manager") }?;
-
-        *out = owned_string(manager.inner.auth_header()?);
-        Ok(())
-    })
+    unsafe {
+        string_out(manager, header_out, "header_out", |inner| {
+            Ok(Some(inner.auth_header()?))
+        })
+    }
 }
 
 /// Returns the configured product instance ID, to send as `X-Setu-Product-Instance-ID`.
@@ -200,18 +201,11 @@ pub unsafe extern "C" fn setu_auth_manager_product_instance_id(
     id_out: *mut *mut c_char,
 ) -> *mut setu_auth_error {
     // SAFETY: forwarded from the caller.
-    unsafe { clear(id_out) };
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(id_out, "id_out") }?;
-        // SAFETY: forwarded from the caller.
-        let manager = unsafe { handle_arg(manager, "manager") }?;
-
-        if let Some(id) = manager.inner.product_instance_id() {
-            *out = owned_string(id);
-        }
-        Ok(())
-    })
+    unsafe {
+        string_out(manager, id_out, "id_out", |inner| {
+            Ok(inner.product_instance_id())
+        })
+    }
 }
 
 /// Reports a token that an API rejected with 401. The cached token is discarded only if
