@@ -210,15 +210,15 @@ export interface EmulatorOptions {
 export interface EmulatorStats {
   /** Requests to both token endpoints. */
   tokenRequests: number
-  /** Token requests answered with a 2xx status. */
+  /** Token requests that got a 2xx response. */
   tokenSuccesses: number
-  /** Token requests answered otherwise, dropped or truncated. */
+  /** Token requests that got an error response, or whose connection was dropped or truncated. */
   tokenFailures: number
   /** Requests to the login endpoint. */
   loginRequests: number
   /** Requests to the sample API `GET /api/v2/sample`. */
   apiRequests: number
-  /** Sample API requests answered with 200. */
+  /** Sample API requests that got a 200 response. */
   apiAccepted: number
   /** Sample API requests rejected. */
   apiRejected: number
@@ -283,7 +283,7 @@ export interface RefreshPolicyOptions {
   minBackoffMs?: number
   /** Largest retry delay. Default 30000. */
   maxBackoffMs?: number
-  /** How long a permanent failure is answered from memory. Default 5000. */
+  /** How long a permanent failure is returned from memory. Default 5000. */
   negativeTtlMs?: number
   /** Upper bound on a server's `Retry-After`. Default 60000. */
   maxRetryAfterMs?: number

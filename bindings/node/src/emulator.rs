@@ -79,15 +79,15 @@ pub struct FaultSpec {
 pub struct EmulatorStats {
     /// Requests to both token endpoints.
     pub token_requests: f64,
-    /// Token requests answered with a 2xx status.
+    /// Token requests that got a 2xx response.
     pub token_successes: f64,
-    /// Token requests answered otherwise, dropped or truncated.
+    /// Token requests that got an error response, or whose connection was dropped or truncated.
     pub token_failures: f64,
     /// Requests to the login endpoint.
     pub login_requests: f64,
     /// Requests to the sample API `GET /api/v2/sample`.
     pub api_requests: f64,
-    /// Sample API requests answered with 200.
+    /// Sample API requests that got a 200 response.
     pub api_accepted: f64,
     /// Sample API requests rejected.
     pub api_rejected: f64,

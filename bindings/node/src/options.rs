@@ -68,7 +68,7 @@ pub struct RefreshPolicyOptions {
     pub min_backoff_ms: Option<f64>,
     /// Largest retry delay. Default 30000.
     pub max_backoff_ms: Option<f64>,
-    /// How long a permanent failure is answered from memory. Default 5000.
+    /// How long a permanent failure is returned from memory. Default 5000.
     pub negative_ttl_ms: Option<f64>,
     /// Upper bound on a server's `Retry-After`. Default 60000.
     pub max_retry_after_ms: Option<f64>,

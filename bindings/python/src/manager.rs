@@ -94,7 +94,7 @@ impl TokenManager {
 
     /// Fetches a new token even if the cached one is still usable.
     fn refresh(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
-        refuse_inside_event_loop(py, "refresh")?;
+        reject_inside_event_loop(py, "refresh")?;
         logging::sync_from_python(py);
         self.core.forget(py);
 
@@ -176,7 +176,7 @@ impl TokenManager {
         if let Some(token) = self.core.cached(py) {
             return Ok(token);
         }
-        refuse_inside_event_loop(py, "token")?;
+        reject_inside_event_loop(py, "token")?;
         logging::sync_from_python(py);
 
         let token = wait::run(
@@ -199,7 +199,7 @@ pub fn start(py: Python<'_>, settings: Settings) -> PyResult<Core> {
 
 /// Raises `BlockingInRuntimeError` when called on a thread that runs an asyncio event loop,
 /// where waiting for a token request would freeze every task of the loop.
-fn refuse_inside_event_loop(py: Python<'_>, method: &str) -> PyResult<()> {
+fn reject_inside_event_loop(py: Python<'_>, method: &str) -> PyResult<()> {
     if running_loop(py)?.is_none() {
         return Ok(());
     }

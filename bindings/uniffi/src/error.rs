@@ -60,9 +60,9 @@ error_family! {
     InvalidConfig => InvalidConfig, "A setting is invalid; the detail names it and the fix.";
     InvalidArgument => InvalidArgument, "A method argument is invalid.";
     InvalidCredentials => InvalidCredentials, "Setu rejected the clientID or secret.";
-    AccessDenied => AccessDenied, "Setu answered 403.";
-    RateLimited => RateLimited, "Setu answered 429.";
-    ServerError => ServerError, "Setu answered with a 5xx status.";
+    AccessDenied => AccessDenied, "Setu returned 403.";
+    RateLimited => RateLimited, "Setu returned 429.";
+    ServerError => ServerError, "Setu returned a 5xx status.";
     Timeout => Timeout, "The request timed out.";
     ConnectionFailed => ConnectionFailed, "No connection, or it broke before a full response.";
     InvalidResponse => InvalidResponse, "The response was not a well-formed Setu response.";

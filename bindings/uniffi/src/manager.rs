@@ -18,9 +18,9 @@ pub struct Stats {
     pub token_successes: u64,
     /// Token requests that failed.
     pub token_failures: u64,
-    /// Calls answered from the cache.
+    /// Calls served from the cache before the token's refresh point.
     pub cache_hits: u64,
-    /// Calls answered with an older, still valid token while a refresh failed.
+    /// Calls served from the cache after the refresh point, while renewal was pending.
     pub stale_serves: u64,
     /// Invalidations that discarded the cached token.
     pub invalidations: u64,

@@ -2907,11 +2907,11 @@ public struct Stats: Equatable, Hashable {
      */
     public var tokenFailures: UInt64
     /**
-     * Calls answered from the cache.
+     * Calls served from the cache before the token's refresh point.
      */
     public var cacheHits: UInt64
     /**
-     * Calls answered with an older, still valid token while a refresh failed.
+     * Calls served from the cache after the refresh point, while renewal was pending.
      */
     public var staleServes: UInt64
     /**
@@ -2932,10 +2932,10 @@ public struct Stats: Equatable, Hashable {
          * Token requests that failed.
          */tokenFailures: UInt64, 
         /**
-         * Calls answered from the cache.
+         * Calls served from the cache before the token's refresh point.
          */cacheHits: UInt64, 
         /**
-         * Calls answered with an older, still valid token while a refresh failed.
+         * Calls served from the cache after the refresh point, while renewal was pending.
          */staleServes: UInt64, 
         /**
          * Invalidations that discarded the cached token.
@@ -3343,7 +3343,7 @@ enum SetuAuthError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */detail: String
     )
     /**
-     * Setu answered 403.
+     * Setu returned 403.
      */
     case AccessDenied(
         /**
@@ -3369,7 +3369,7 @@ enum SetuAuthError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */detail: String
     )
     /**
-     * Setu answered 429.
+     * Setu returned 429.
      */
     case RateLimited(
         /**
@@ -3395,7 +3395,7 @@ enum SetuAuthError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */detail: String
     )
     /**
-     * Setu answered with a 5xx status.
+     * Setu returned a 5xx status.
      */
     case ServerError(
         /**

@@ -4848,12 +4848,12 @@ data class Stats (
     var `tokenFailures`: kotlin.ULong
     , 
     /**
-     * Calls answered from the cache.
+     * Calls served from the cache before the token's refresh point.
      */
     var `cacheHits`: kotlin.ULong
     , 
     /**
-     * Calls answered with an older, still valid token while a refresh failed.
+     * Calls served from the cache after the refresh point, while renewal was pending.
      */
     var `staleServes`: kotlin.ULong
     , 
@@ -5205,7 +5205,7 @@ sealed class SetuAuthException: kotlin.Exception() {
     }
     
     /**
-     * Setu answered 403.
+     * Setu returned 403.
      */
     class AccessDenied(
         
@@ -5249,7 +5249,7 @@ sealed class SetuAuthException: kotlin.Exception() {
     }
     
     /**
-     * Setu answered 429.
+     * Setu returned 429.
      */
     class RateLimited(
         
@@ -5293,7 +5293,7 @@ sealed class SetuAuthException: kotlin.Exception() {
     }
     
     /**
-     * Setu answered with a 5xx status.
+     * Setu returned a 5xx status.
      */
     class ServerException(
         
